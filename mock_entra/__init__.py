@@ -1,0 +1,1 @@
+"""mock-entra: a fake of the Microsoft identity platform for offline tests."""

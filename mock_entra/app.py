@@ -1,0 +1,76 @@
+"""The FastAPI app factory: routers translate HTTP to protocol calls and back.
+
+Every failure leaves as an Entra-shaped OAuth error; nothing unexpected shows a
+stack trace on the wire (it becomes ``server_error``, and the log gets the trace).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from mock_entra.clock import Clock, system_clock
+from mock_entra.context import Context
+from mock_entra.errors import InvalidRequest, OAuthError, ServerError
+from mock_entra.routes import authorize, discovery, health, token
+from mock_entra.settings import MockSettings
+from mock_entra.tenant import Directory, load_directory
+
+log = logging.getLogger("mock_entra")
+
+# Entra answers an unknown path or method under a tenant with invalid_request.
+_HTTP_ERRORS = {
+    404: (900561, "The endpoint only accepts POST, OPTIONS requests. Received a GET request."),
+    405: (900561, "The endpoint does not accept this HTTP method."),
+}
+
+
+def oauth_error_response(exc: OAuthError, ctx: Context) -> JSONResponse:
+    headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+    if exc.status == 401:
+        headers["WWW-Authenticate"] = 'Basic realm="mock-entra"'
+    return JSONResponse(exc.body(ctx.now_dt()), status_code=exc.status, headers=headers)
+
+
+def create_app(
+    settings: MockSettings | None = None,
+    directory: Directory | None = None,
+    clock: Clock = system_clock,
+) -> FastAPI:
+    settings = settings or MockSettings()
+    directory = directory or load_directory(settings.config)
+    ctx = Context.create(settings, directory, clock)
+
+    app = FastAPI(title="mock-entra", version="0.1.0", docs_url="/_admin/docs", redoc_url=None)
+    app.state.ctx = ctx
+
+    @app.exception_handler(OAuthError)
+    async def _oauth_error(request: Request, exc: OAuthError) -> JSONResponse:
+        return oauth_error_response(exc, ctx)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        field = ".".join(str(p) for p in first.get("loc", ())[1:]) or "request"
+        err = InvalidRequest(900144, f"The request body must contain the following parameter: '{field}'.")
+        return oauth_error_response(err, ctx)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, text = _HTTP_ERRORS.get(exc.status_code, (90100, "The request is malformed."))
+        response = oauth_error_response(InvalidRequest(code, text), ctx)
+        response.status_code = exc.status_code if exc.status_code in (404, 405) else 400
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return oauth_error_response(ServerError(90033, "A transient error has occurred."), ctx)
+
+    for module in (health, discovery, authorize, token):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,76 @@
+"""Everything a request handler needs, built once per app: tenants, store, keys, clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from fastapi import Request
+
+from mock_entra.clock import Clock, as_datetime, system_clock
+from mock_entra.errors import InvalidRequest
+from mock_entra.keys import KeyRing, KeyStore
+from mock_entra.settings import MockSettings
+from mock_entra.store import Store
+from mock_entra.tenant.model import Directory, Tenant
+
+V1_ISSUER = "https://sts.windows.net/{tid}/"
+
+
+@dataclass
+class Context:
+    settings: MockSettings
+    directory: Directory
+    store: Store
+    keys: KeyStore
+    clock: Clock = field(default=system_clock)
+
+    @classmethod
+    def create(
+        cls, settings: MockSettings, directory: Directory, clock: Clock = system_clock
+    ) -> Context:
+        state = Path(settings.state_dir)
+        return cls(settings, directory, Store(state / "state.sqlite3"), KeyStore(state), clock)
+
+    # -- time ------------------------------------------------------------------------
+    def now(self) -> float:
+        return self.clock()
+
+    def now_dt(self) -> datetime:
+        return as_datetime(self.clock)
+
+    # -- tenants and issuers ---------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        return self.settings.base_url
+
+    def tenant(self, id_or_domain: str) -> Tenant:
+        """The tenant a path names, or Entra's AADSTS90002 answer."""
+        tenant = self.directory.tenant(id_or_domain)
+        if tenant is None:
+            raise InvalidRequest(
+                90002, f"Tenant '{id_or_domain[:64]}' not found. Check to make sure you have the "
+                "correct tenant ID and are signing into the correct cloud."
+            )
+        return tenant
+
+    def issuer_v2(self, tenant_id: str) -> str:
+        return f"{self.base_url}/{tenant_id}/v2.0"
+
+    def issuer_v1(self, tenant_id: str) -> str:
+        return V1_ISSUER.format(tid=tenant_id)
+
+    def issuer_for(self, tenant_id: str, version: int) -> str:
+        return self.issuer_v1(tenant_id) if version == 1 else self.issuer_v2(tenant_id)
+
+    def endpoint(self, tenant_id: str, path: str) -> str:
+        return f"{self.base_url}/{tenant_id}/{path.lstrip('/')}"
+
+    def ring(self, tenant_id: str) -> KeyRing:
+        return self.keys.ring(tenant_id)
+
+
+def get_context(request: Request) -> Context:
+    ctx: Context = request.app.state.ctx
+    return ctx

@@ -1,0 +1,117 @@
+"""Entra's OAuth errors as a small hierarchy mapped 1:1 to wire codes.
+
+Each subclass sets ``error`` and ``status``; raising sites give the AADSTS number
+and a description. One handler (``render``) builds Entra's body:
+https://learn.microsoft.com/entra/identity-platform/reference-error-codes
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+
+@dataclass
+class OAuthError(Exception):
+    aadsts: int
+    description: str
+    suberror: str | None = None
+    claims: str | None = None
+    extra_codes: list[int] = field(default_factory=list)
+
+    error: ClassVar[str] = "invalid_request"
+    status: ClassVar[int] = 400
+
+    def __str__(self) -> str:
+        return f"{self.error} AADSTS{self.aadsts}: {self.description}"
+
+    def body(self, now: datetime, trace_id: str | None = None) -> dict[str, Any]:
+        """Entra's JSON error body, ids and timestamp included in the description."""
+        trace_id = trace_id or str(uuid.uuid4())
+        correlation_id = str(uuid.uuid4())
+        stamp = now.strftime("%Y-%m-%d %H:%M:%SZ")
+        body: dict[str, Any] = {
+            "error": self.error,
+            "error_description": (
+                f"AADSTS{self.aadsts}: {self.description} Trace ID: {trace_id} "
+                f"Correlation ID: {correlation_id} Timestamp: {stamp}"
+            ),
+            "error_codes": [self.aadsts, *self.extra_codes],
+            "timestamp": stamp,
+            "trace_id": trace_id,
+            "correlation_id": correlation_id,
+            "error_uri": f"https://login.microsoftonline.com/error?code={self.aadsts}",
+        }
+        if self.suberror:
+            body["suberror"] = self.suberror
+        if self.claims:
+            body["claims"] = self.claims
+        return body
+
+
+class InvalidRequest(OAuthError):
+    error = "invalid_request"
+
+
+class InvalidGrant(OAuthError):
+    error = "invalid_grant"
+
+
+class InvalidClient(OAuthError):
+    error = "invalid_client"
+    status = 401
+
+
+class UnauthorizedClient(OAuthError):
+    error = "unauthorized_client"
+
+
+class InvalidScope(OAuthError):
+    error = "invalid_scope"
+
+
+class InvalidResource(OAuthError):
+    error = "invalid_resource"
+
+
+class UnsupportedGrantType(OAuthError):
+    error = "unsupported_grant_type"
+
+
+class UnsupportedResponseType(OAuthError):
+    error = "unsupported_response_type"
+
+
+class InteractionRequired(OAuthError):
+    error = "interaction_required"
+
+
+class LoginRequired(OAuthError):
+    error = "login_required"
+
+
+class ConsentRequired(OAuthError):
+    error = "consent_required"
+
+
+class AccessDenied(OAuthError):
+    error = "access_denied"
+
+
+class TemporarilyUnavailable(OAuthError):
+    error = "temporarily_unavailable"
+    status = 503
+
+
+class ServerError(OAuthError):
+    error = "server_error"
+    status = 500
+
+
+class NotFound(OAuthError):
+    """Unknown tenant or path: Entra answers 400 invalid_request (90002 for tenants)."""
+
+    error = "invalid_request"
+    status = 400

@@ -1,0 +1,196 @@
+"""Per-tenant signing key rings, kept in the state directory and shared by workers.
+
+Entra's JWKS entries carry ``kid`` = ``x5t`` (base64url SHA-1 of the certificate),
+``x5c`` and ``issuer``; ours do too, so clients that read ``x5c`` work. A ring holds
+keys in three states: ``next`` (published, not yet signing: Entra publishes a key
+before it uses it), ``active`` (signs) and ``retired`` (published until the tokens
+it signed have expired). Keys never leave the state directory except as public JWKs.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from joserfc.jwk import RSAKey
+
+KeyState = Literal["next", "active", "retired"]
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    kid: str
+    state: KeyState
+    private_pem: str
+    cert_der_b64: str
+    created: float
+
+    @property
+    def jwk(self) -> RSAKey:
+        return _load_jwk(self.private_pem)
+
+    def public_jwk(self, issuer: str) -> dict[str, Any]:
+        pub = self.jwk.as_dict(private=False)
+        return {
+            "kty": "RSA",
+            "use": "sig",
+            "kid": self.kid,
+            "x5t": self.kid,
+            "n": pub["n"],
+            "e": pub["e"],
+            "x5c": [self.cert_der_b64],
+            "issuer": issuer,
+        }
+
+
+_JWK_CACHE: dict[str, RSAKey] = {}
+
+
+def _load_jwk(pem: str) -> RSAKey:
+    # Parsing a PEM costs far more than signing; every signature reuses the object.
+    key = _JWK_CACHE.get(pem)
+    if key is None:
+        key = RSAKey.import_key(pem)
+        _JWK_CACHE[pem] = key
+    return key
+
+
+def generate_key(state: KeyState, now: float, common_name: str) -> SigningKey:
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    start = datetime.fromtimestamp(now, tz=UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(private.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start - timedelta(days=1))
+        .not_valid_after(start + timedelta(days=3650))
+        .sign(private, hashes.SHA256())
+    )
+    der = cert.public_bytes(serialization.Encoding.DER)
+    pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    return SigningKey(
+        kid=b64url(hashlib.sha1(der, usedforsecurity=False).digest()),
+        state=state,
+        private_pem=pem,
+        cert_der_b64=base64.b64encode(der).decode(),
+        created=now,
+    )
+
+
+class KeyRing:
+    """The keys of one tenant, persisted as ``<state>/keys/<tenant>.json``."""
+
+    def __init__(self, path: Path, tenant_id: str) -> None:
+        self.path = path
+        self.tenant_id = tenant_id
+        self._keys: list[SigningKey] = []
+        self._mtime = -1.0
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with open(self.path.with_suffix(".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _read(self) -> list[SigningKey]:
+        data = json.loads(self.path.read_text())
+        return [SigningKey(**k) for k in data["keys"]]
+
+    def _write(self, keys: list[SigningKey]) -> None:
+        tmp = self.path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump({"keys": [k.__dict__ for k in keys]}, f)
+        os.replace(tmp, self.path)
+
+    def keys(self, now: float) -> list[SigningKey]:
+        """Current keys; re-read when another worker changed the file."""
+        try:
+            mtime = self.path.stat().st_mtime
+        except FileNotFoundError:
+            with self._locked():
+                if not self.path.exists():
+                    self._write([generate_key("active", now, f"mock-entra {self.tenant_id}")])
+            mtime = self.path.stat().st_mtime
+        if mtime != self._mtime:
+            self._keys = self._read()
+            self._mtime = mtime
+        return self._keys
+
+    def signing_key(self, now: float) -> SigningKey:
+        return next(k for k in self.keys(now) if k.state == "active")
+
+    def find(self, kid: str, now: float) -> SigningKey | None:
+        return next((k for k in self.keys(now) if k.kid == kid), None)
+
+    def rotate(self, now: float) -> SigningKey:
+        """Promote the published ``next`` key (or a fresh one) and retire the active key."""
+        with self._locked():
+            keys = self._read() if self.path.exists() else []
+            promoted = next((k for k in keys if k.state == "next"), None)
+            promoted = promoted or generate_key("next", now, f"mock-entra {self.tenant_id}")
+            rest = [k for k in keys if k.kid != promoted.kid]
+            new = [SigningKey(**{**k.__dict__, "state": "retired"}) for k in rest]
+            new.append(SigningKey(**{**promoted.__dict__, "state": "active"}))
+            self._write(new)
+        return promoted
+
+    def publish_next(self, now: float) -> SigningKey:
+        """Publish a key that will sign after the next rotation."""
+        with self._locked():
+            keys = self._read() if self.path.exists() else []
+            key = next((k for k in keys if k.state == "next"), None)
+            if key is None:
+                key = generate_key("next", now, f"mock-entra {self.tenant_id}")
+                self._write([*keys, key])
+        return key
+
+    def drop_retired(self, older_than: float) -> None:
+        with self._locked():
+            keys = [k for k in self._read() if k.state != "retired" or k.created >= older_than]
+            self._write(keys)
+
+    def jwks(self, now: float, issuer: str) -> dict[str, Any]:
+        return {"keys": [k.public_jwk(issuer) for k in self.keys(now)]}
+
+
+class KeyStore:
+    """Key rings by tenant id."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.dir = state_dir / "keys"
+        self._rings: dict[str, KeyRing] = {}
+
+    def ring(self, tenant_id: str) -> KeyRing:
+        ring = self._rings.get(tenant_id)
+        if ring is None:
+            ring = self._rings[tenant_id] = KeyRing(self.dir / f"{tenant_id}.json", tenant_id)
+        return ring

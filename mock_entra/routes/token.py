@@ -1,0 +1,5 @@
+"""Placeholder until the token endpoint lands."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

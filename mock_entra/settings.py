@@ -1,0 +1,40 @@
+"""Settings of the mock, from the environment (``MOCK_ENTRA_*``) or the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class MockSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MOCK_ENTRA_", env_file=".env", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8443, ge=0, le=65535)
+    # The URL clients use; derived from host/port when empty (https://127.0.0.1:8443).
+    public_url: str = ""
+    state_dir: Path = Path(".state/mock-entra")
+    config: Path | None = None  # tenant YAML; None = the shipped default tenant
+    tls: bool = True
+    workers: int = Field(default=1, ge=1, le=16)
+    # Policy flags where Entra is laxer than the specs (scenario A3).
+    allow_plain_pkce: bool = False
+    # Entra requires PKCE only for SPAs and public clients; strict mode requires it always.
+    require_pkce: bool = False
+    log_requests: bool = True
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{host}:{self.port}"
+
+    @property
+    def on_loopback(self) -> bool:
+        return self.host in LOOPBACK

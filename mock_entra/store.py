@@ -1,0 +1,131 @@
+"""State that outlives a request, shared by every worker process: an SQLite file.
+
+Everything is a JSON value under (kind, key) with an expiry. ``consume`` is the
+one-time-use primitive (auth codes): it flips ``used`` atomically, so a code
+redeemed by two workers at once succeeds exactly once, and a replay can be told
+apart from an unknown code.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS items (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    expires REAL NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (kind, key)
+);
+CREATE INDEX IF NOT EXISTS items_expires ON items (expires);
+"""
+
+
+@dataclass(frozen=True)
+class Consumed:
+    """Result of ``consume``: ``value`` is None when the key is unknown or expired."""
+
+    value: dict[str, Any] | None
+    replayed: bool = False
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._local = threading.local()
+        with self._conn() as conn:
+            conn.executescript(_SCHEMA)
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    def put(self, kind: str, key: str, value: dict[str, Any], expires: float) -> None:
+        self._conn().execute(
+            "INSERT OR REPLACE INTO items (kind, key, value, expires, used) VALUES (?,?,?,?,0)",
+            (kind, key, json.dumps(value), expires),
+        )
+
+    def get(self, kind: str, key: str, now: float) -> dict[str, Any] | None:
+        row = (
+            self._conn()
+            .execute(
+                "SELECT value FROM items WHERE kind=? AND key=? AND expires>? AND used=0",
+                (kind, key, now),
+            )
+            .fetchone()
+        )
+        return json.loads(row[0]) if row else None
+
+    def consume(self, kind: str, key: str, now: float) -> Consumed:
+        conn = self._conn()
+        row = conn.execute(
+            "UPDATE items SET used=1 WHERE kind=? AND key=? AND used=0 AND expires>? "
+            "RETURNING value",
+            (kind, key, now),
+        ).fetchone()
+        if row:
+            return Consumed(json.loads(row[0]))
+        seen = conn.execute(
+            "SELECT value, used FROM items WHERE kind=? AND key=?", (kind, key)
+        ).fetchone()
+        if seen and seen[1]:
+            return Consumed(json.loads(seen[0]), replayed=True)
+        return Consumed(None)
+
+    def expired(self, kind: str, key: str) -> dict[str, Any] | None:
+        """The value of a key that exists but has expired (to tell 'expired' from 'unknown')."""
+        row = (
+            self._conn()
+            .execute("SELECT value FROM items WHERE kind=? AND key=?", (kind, key))
+            .fetchone()
+        )
+        return json.loads(row[0]) if row else None
+
+    def delete(self, kind: str, key: str) -> None:
+        self._conn().execute("DELETE FROM items WHERE kind=? AND key=?", (kind, key))
+
+    def items(self, kind: str, now: float) -> list[tuple[str, dict[str, Any]]]:
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT key, value FROM items WHERE kind=? AND expires>? AND used=0", (kind, now)
+            )
+            .fetchall()
+        )
+        return [(k, json.loads(v)) for k, v in rows]
+
+    def update_where(self, kind: str, field: str, match: str, patch: dict[str, Any]) -> int:
+        """Patch every value of ``kind`` whose ``field`` equals ``match`` (e.g. revoke a family)."""
+        conn = self._conn()
+        changed = 0
+        rows = conn.execute(
+            "SELECT key, value FROM items WHERE kind=? AND json_extract(value, ?)=?",
+            (kind, f"$.{field}", match),
+        ).fetchall()
+        for key, raw in rows:
+            conn.execute(
+                "UPDATE items SET value=? WHERE kind=? AND key=?",
+                (json.dumps({**json.loads(raw), **patch}), kind, key),
+            )
+            changed += 1
+        return changed
+
+    def purge(self, now: float) -> None:
+        self._conn().execute("DELETE FROM items WHERE expires<=?", (now,))
+
+    def clear(self) -> None:
+        self._conn().execute("DELETE FROM items")

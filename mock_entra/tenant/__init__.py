@@ -1,0 +1,29 @@
+"""The tenant model: tenants, app registrations, users, groups, consent, managed identities."""
+
+from mock_entra.tenant.loader import TenantFileError, load_directory, load_directory_text
+from mock_entra.tenant.model import (
+    AppRole,
+    Application,
+    ConsentGrant,
+    Directory,
+    Group,
+    ManagedIdentity,
+    Scope,
+    Tenant,
+    User,
+)
+
+__all__ = [
+    "AppRole",
+    "Application",
+    "ConsentGrant",
+    "Directory",
+    "Group",
+    "ManagedIdentity",
+    "Scope",
+    "Tenant",
+    "TenantFileError",
+    "User",
+    "load_directory",
+    "load_directory_text",
+]

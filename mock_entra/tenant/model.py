@@ -1,0 +1,262 @@
+"""Pydantic model of a tenant file: a small exported Entra tenant.
+
+Field names follow the app manifest where one exists (``requestedAccessTokenVersion``
+becomes ``requested_access_token_version``). Lookups that every request needs
+(app by client id or identifier URI, user by UPN or oid) are methods here so the
+protocol code never scans lists itself.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+GRAPH_RESOURCE = "https://graph.microsoft.com"
+# Scopes that belong to the sign-in itself rather than to any resource (OIDC).
+OIDC_SCOPES = frozenset({"openid", "profile", "email", "offline_access"})
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _guid(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except (ValueError, AttributeError, TypeError) as exc:
+        raise ValueError(f"not a GUID: {value!r}") from exc
+
+
+class Scope(_Strict):
+    """A delegated permission an API exposes (``oauth2PermissionScopes``)."""
+
+    value: str
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    admin_consent_required: bool = False
+    description: str = ""
+
+
+class AppRole(_Strict):
+    value: str
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    allowed_member_types: list[Literal["User", "Application"]] = ["User", "Application"]
+    description: str = ""
+
+
+class Secret(_Strict):
+    value: str = Field(min_length=8)
+    expires: datetime = datetime(2099, 12, 31, tzinfo=UTC)
+    hint: str = ""
+
+    def expired(self, now: datetime) -> bool:
+        return now >= self.expires
+
+
+class Certificate(_Strict):
+    """A public certificate registered for client assertions (PEM text)."""
+
+    pem: str
+    expires: datetime = datetime(2099, 12, 31, tzinfo=UTC)
+
+
+class FederatedCredential(_Strict):
+    """Workload identity federation: trust assertions with this iss/sub/aud."""
+
+    name: str
+    issuer: str
+    subject: str
+    audiences: list[str] = ["api://AzureADTokenExchange"]
+
+
+class ResourceAccess(_Strict):
+    """``requiredResourceAccess``: what an app asks for on another resource."""
+
+    resource: str  # client id or identifier URI of the resource app
+    scopes: list[str] = []
+    roles: list[str] = []
+
+
+class Application(_Strict):
+    """An app registration together with its service principal in the tenant."""
+
+    client_id: str
+    name: str
+    requested_access_token_version: Literal[1, 2] = 1
+    sign_in_audience: Literal["AzureADMyOrg", "AzureADMultipleOrgs"] = "AzureADMyOrg"
+    public_client: bool = False
+    redirect_uris: list[str] = []
+    post_logout_redirect_uris: list[str] = []
+    implicit_grant_access_tokens: bool = False
+    secrets: list[Secret] = []
+    certificates: list[Certificate] = []
+    federated_credentials: list[FederatedCredential] = []
+    identifier_uris: list[str] = []
+    scopes: list[Scope] = []
+    app_roles: list[AppRole] = []
+    required_resource_access: list[ResourceAccess] = []
+    # Roles granted to this app itself on other resources (application permissions).
+    granted_app_roles: list[ResourceAccess] = []
+    optional_claims: list[str] = []
+    group_membership_claims: Literal["None", "SecurityGroup", "All"] = "None"
+    # Microsoft Graph puts a ``nonce`` in the JWT header so third parties cannot
+    # validate its tokens; mark resources that behave that way.
+    header_nonce: bool = False
+    # Custom claims to add to every access token issued for this resource.
+    extra_claims: dict[str, object] = {}
+
+    _check_id = field_validator("client_id")(_guid)
+
+    @property
+    def primary_resource_uri(self) -> str:
+        return self.identifier_uris[0] if self.identifier_uris else self.client_id
+
+    def answers_to(self, resource: str) -> bool:
+        """True when ``resource`` names this app (client id or identifier URI)."""
+        resource = resource.rstrip("/")
+        return resource == self.client_id or resource in (
+            u.rstrip("/") for u in self.identifier_uris
+        )
+
+    def scope(self, value: str) -> Scope | None:
+        return next((s for s in self.scopes if s.value == value), None)
+
+    def role(self, value: str) -> AppRole | None:
+        return next((r for r in self.app_roles if r.value == value), None)
+
+
+class Group(_Strict):
+    id: str
+    name: str
+
+    _check_id = field_validator("id")(_guid)
+
+
+class UserRoleAssignment(_Strict):
+    app: str  # client id or identifier URI of the resource app
+    role: str
+
+
+class User(_Strict):
+    oid: str
+    upn: str
+    display_name: str
+    password: str
+    given_name: str = ""
+    surname: str = ""
+    mail: str = ""
+    job_title: str = ""
+    groups: list[str] = []  # group ids or names
+    app_roles: list[UserRoleAssignment] = []
+
+    _check_id = field_validator("oid")(_guid)
+
+
+class ConsentGrant(_Strict):
+    """An ``oauth2PermissionGrant``: ``principal`` ``all`` is admin consent."""
+
+    client: str  # client id
+    resource: str  # client id or identifier URI
+    scopes: list[str]
+    principal: str = "all"  # "all" or a user's UPN/oid
+
+
+class ManagedIdentity(_Strict):
+    name: str
+    client_id: str
+    principal_id: str  # object id; the ``sub`` of its tokens
+    kind: Literal["user_assigned", "system_assigned"] = "user_assigned"
+
+    _check_ids = field_validator("client_id", "principal_id")(_guid)
+
+
+class TokenLifetimes(_Strict):
+    """Seconds. Entra's defaults: access 60-90 min, ID 1 h, refresh 90 days, code 10 min."""
+
+    access_token: int = Field(default=4500, ge=301)
+    id_token: int = Field(default=3600, ge=301)
+    refresh_token: int = Field(default=90 * 24 * 3600, ge=60)
+    authorization_code: int = Field(default=600, ge=1)
+
+
+class Tenant(_Strict):
+    id: str
+    domain: str
+    display_name: str = ""
+    applications: list[Application] = []
+    users: list[User] = []
+    groups: list[Group] = []
+    consent_grants: list[ConsentGrant] = []
+    managed_identities: list[ManagedIdentity] = []
+    lifetimes: TokenLifetimes = TokenLifetimes()
+
+    _check_id = field_validator("id")(_guid)
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Tenant:
+        ids = [a.client_id for a in self.applications]
+        if len(ids) != len(set(ids)):
+            raise ValueError("two applications share a client_id")
+        for grant in self.consent_grants:
+            if self.app(grant.client) is None:
+                raise ValueError(f"consent grant names unknown client {grant.client!r}")
+            if self.resource_app(grant.resource) is None:
+                raise ValueError(f"consent grant names unknown resource {grant.resource!r}")
+            if grant.principal != "all" and self.user(grant.principal) is None:
+                raise ValueError(f"consent grant names unknown user {grant.principal!r}")
+        for user in self.users:
+            for g in user.groups:
+                if self.group(g) is None:
+                    raise ValueError(f"user {user.upn} names unknown group {g!r}")
+        return self
+
+    def app(self, client_id: str) -> Application | None:
+        return next((a for a in self.applications if a.client_id == client_id), None)
+
+    def resource_app(self, resource: str) -> Application | None:
+        return next((a for a in self.applications if a.answers_to(resource)), None)
+
+    def user(self, name_or_oid: str) -> User | None:
+        key = name_or_oid.lower()
+        return next((u for u in self.users if key in (u.upn.lower(), u.oid)), None)
+
+    def group(self, id_or_name: str) -> Group | None:
+        return next((g for g in self.groups if id_or_name in (g.id, g.name)), None)
+
+    def managed_identity(self, client_id: str) -> ManagedIdentity | None:
+        return next((m for m in self.managed_identities if client_id == m.client_id), None)
+
+    def user_group_ids(self, user: User) -> list[str]:
+        return [g.id for g in (self.group(name) for name in user.groups) if g is not None]
+
+    def consented_scopes(self, client_id: str, resource: Application, user: User | None) -> set[str]:
+        """Scopes ``client_id`` may use on ``resource`` for ``user`` (admin or user grants)."""
+        scopes: set[str] = set()
+        for grant in self.consent_grants:
+            if grant.client != client_id or not resource.answers_to(grant.resource):
+                continue
+            if grant.principal == "all" or (
+                user is not None and grant.principal.lower() in (user.upn.lower(), user.oid)
+            ):
+                scopes.update(grant.scopes)
+        return scopes
+
+
+class Directory(_Strict):
+    """Every tenant the mock serves; looked up by GUID or verified domain."""
+
+    tenants: list[Tenant]
+
+    @model_validator(mode="after")
+    def _unique(self) -> Directory:
+        keys = [t.id for t in self.tenants] + [t.domain.lower() for t in self.tenants]
+        if len(keys) != len(set(keys)):
+            raise ValueError("two tenants share an id or domain")
+        return self
+
+    def tenant(self, id_or_domain: str) -> Tenant | None:
+        key = id_or_domain.lower()
+        return next((t for t in self.tenants if key in (t.id, t.domain.lower())), None)
