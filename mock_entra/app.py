@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from mock_entra.clock import Clock, system_clock
 from mock_entra.context import Context
 from mock_entra.errors import InvalidRequest, OAuthError, ServerError
-from mock_entra.routes import authorize, discovery, health, token
+from mock_entra.routes import authorize, discovery, health, logout, token
 from mock_entra.settings import MockSettings
 from mock_entra.tenant import Directory, load_directory
 
@@ -56,7 +56,9 @@ def create_app(
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         field = ".".join(str(p) for p in first.get("loc", ())[1:]) or "request"
-        err = InvalidRequest(900144, f"The request body must contain the following parameter: '{field}'.")
+        err = InvalidRequest(
+            900144, f"The request body must contain the following parameter: '{field}'."
+        )
         return oauth_error_response(err, ctx)
 
     @app.exception_handler(StarletteHTTPException)
@@ -71,6 +73,6 @@ def create_app(
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return oauth_error_response(ServerError(90033, "A transient error has occurred."), ctx)
 
-    for module in (health, discovery, authorize, token):
+    for module in (health, discovery, authorize, logout, token):
         app.include_router(module.router)
     return app

@@ -1,0 +1,82 @@
+"""End-session endpoint (v2 ``/oauth2/v2.0/logout`` and v1 ``/oauth2/logout``).
+
+Ends the mock's browser session, then redirects only to a post-logout URI
+registered on the client (RP-Initiated Logout 1.0 §3: the OP MUST NOT redirect to
+an unregistered URI). The client comes from ``client_id`` or, unverified as Entra
+does for this purpose, the ``aud`` of ``id_token_hint``; with neither, any app of
+the tenant may own the URI (identity.flask sends only post_logout_redirect_uri).
+https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#send-a-sign-out-request
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response
+
+from mock_entra.authorize import pages, session
+from mock_entra.authorize.params import read_params
+from mock_entra.context import Context, get_context
+from mock_entra.errors import OAuthError
+from mock_entra.tenant.model import Application, Tenant
+
+router = APIRouter(tags=["logout"])
+
+
+def hinted_client(id_token_hint: str | None) -> str | None:
+    """The ``aud`` of an ID token, read without verifying it (only to pick the client)."""
+    if not id_token_hint or id_token_hint.count(".") != 2:
+        return None
+    payload = id_token_hint.split(".")[1]
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (ValueError, TypeError):
+        return None
+    aud = claims.get("aud") if isinstance(claims, dict) else None
+    return aud if isinstance(aud, str) else None
+
+
+def allowed_post_logout(tenant: Tenant, uri: str | None, client_id: str | None) -> bool:
+    """True when ``uri`` is registered as a post-logout URI of the client (or of any app)."""
+    if not uri:
+        return False
+    apps: list[Application]
+    if client_id:
+        app = tenant.app(client_id)
+        apps = [app] if app is not None else []
+    else:
+        apps = list(tenant.applications)
+    return any(uri in a.post_logout_redirect_uris for a in apps)
+
+
+def logout(ctx: Context, request: Request, tenant: Tenant, params: dict[str, str]) -> Response:
+    session.end(ctx, request)
+    uri = params.get("post_logout_redirect_uri")
+    client_id = params.get("client_id") or hinted_client(params.get("id_token_hint"))
+    response: Response
+    if uri is not None and allowed_post_logout(tenant, uri, client_id):
+        state = params.get("state")
+        target = uri + (("&" if "?" in uri else "?") + urlencode({"state": state}) if state else "")
+        response = RedirectResponse(target, status_code=302)
+    else:
+        response = pages.render("signed_out.html", tenant_name=tenant.display_name or tenant.domain)
+    session.clear_cookie(ctx, response)
+    return response
+
+
+async def _logout(tenant: str, request: Request, ctx: Context = Depends(get_context)) -> Response:
+    """Sign the browser out of the mock (GET, or POST with a form as Entra allows)."""
+    try:
+        t = ctx.tenant(tenant)
+        params = await read_params(request)
+    except OAuthError as exc:
+        return pages.error_page(ctx, exc)
+    return await run_in_threadpool(logout, ctx, request, t, params)
+
+
+for _path in ("/{tenant}/oauth2/v2.0/logout", "/{tenant}/oauth2/logout"):
+    router.add_api_route(_path, _logout, methods=["GET", "POST"], include_in_schema=False)
