@@ -23,7 +23,12 @@ def consented_scopes(
 
 
 def grant_user_consent(
-    ctx: Context, tenant: Tenant, client_id: str, resource: Application, user: User, scopes: set[str]
+    ctx: Context,
+    tenant: Tenant,
+    client_id: str,
+    resource: Application,
+    user: User,
+    scopes: set[str],
 ) -> None:
     key = _key(tenant, client_id, resource, user)
     current = set((ctx.store.get("consent", key, ctx.now()) or {}).get("scopes", []))

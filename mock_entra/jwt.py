@@ -16,6 +16,7 @@ import secrets
 from functools import lru_cache
 from typing import Any
 
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
@@ -80,3 +81,15 @@ def unverified_parts(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Header and claims without any check: for routing decisions only, never for trust."""
     head, payload, _ = token.split(".")
     return json.loads(_b64decode(head)), json.loads(_b64decode(payload))
+
+
+def verify_rs256(token: str, public_key: rsa.RSAPublicKey) -> bool:
+    """True when ``token`` is RS256-signed by ``public_key`` (no claim checks)."""
+    try:
+        head, payload, signature = token.split(".")
+        public_key.verify(
+            _b64decode(signature), f"{head}.{payload}".encode(), padding.PKCS1v15(), hashes.SHA256()
+        )
+    except (ValueError, InvalidSignature):
+        return False
+    return True

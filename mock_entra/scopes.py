@@ -51,46 +51,56 @@ def _split(item: str) -> tuple[str, str]:
     return base, name
 
 
-def parse_scopes(tenant: Tenant, scope: str | None, *, require_resource: bool = False) -> RequestedScopes:
+def parse_scopes(
+    tenant: Tenant, scope: str | None, *, require_resource: bool = False
+) -> RequestedScopes:
     items = [s for s in (scope or "").split() if s]
     if not items:
         raise InvalidScope(
-            90014, "The required field 'scope' is missing from the credential. Ensure that you "
-            "have all the necessary parameters for the login request."
+            90014,
+            "The required field 'scope' is missing from the credential. Ensure that you "
+            "have all the necessary parameters for the login request.",
         )
     oidc = tuple(dict.fromkeys(i for i in items if i in OIDC_SCOPES))
     resource_items = [i for i in items if i not in OIDC_SCOPES]
     bases = {_split(i)[0].rstrip("/").lower() for i in resource_items}
     if len(bases) > 1:
         raise InvalidScope(
-            28000, "Provided value for the input parameter scope is not valid because it "
-            "contains more than one resource. Scope " + " ".join(items) + " is not valid."
+            28000,
+            "Provided value for the input parameter scope is not valid because it "
+            "contains more than one resource. Scope " + " ".join(items) + " is not valid.",
         )
     if not resource_items:
         if require_resource:
-            raise InvalidScope(70011, f"The provided value for the input parameter 'scope' is not valid. The scope {scope} is not valid.")
+            raise InvalidScope(
+                70011,
+                f"The provided value for the input parameter 'scope' is not valid. The scope {scope} is not valid.",
+            )
         return RequestedScopes(tenant.resource_app(GRAPH_RESOURCE), (), oidc)
 
     base = _split(resource_items[0])[0]
     app = tenant.resource_app(base)
     if app is None:
         raise InvalidResource(
-            500011, f"The resource principal named {base} was not found in the tenant named "
+            500011,
+            f"The resource principal named {base} was not found in the tenant named "
             f"{tenant.display_name or tenant.domain}. This can happen if the application has "
             "not been installed by the administrator of the tenant or consented to by any user "
-            "in the tenant. You might have sent your authentication request to the wrong tenant."
+            "in the tenant. You might have sent your authentication request to the wrong tenant.",
         )
     names = tuple(dict.fromkeys(_split(i)[1] for i in resource_items))
     for name in names:
         if name != DEFAULT and app.scope(name) is None:
             raise InvalidScope(
-                70011, f"The provided value for the input parameter 'scope' is not valid. "
-                f"The scope {base}/{name} is not valid."
+                70011,
+                f"The provided value for the input parameter 'scope' is not valid. "
+                f"The scope {base}/{name} is not valid.",
             )
     if DEFAULT in names and len(names) > 1:
         raise InvalidScope(
-            70011, "The provided value for the input parameter 'scope' is not valid. "
-            ".default scope can't be combined with resource-specific scopes."
+            70011,
+            "The provided value for the input parameter 'scope' is not valid. "
+            ".default scope can't be combined with resource-specific scopes.",
         )
     return RequestedScopes(app, names, oidc, tuple(resource_items))
 
