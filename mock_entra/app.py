@@ -76,3 +76,8 @@ def create_app(
     for module in (health, discovery, authorize, logout, token):
         app.include_router(module.router)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for ``uvicorn --factory`` (several workers): settings from MOCK_ENTRA_*."""
+    return create_app(MockSettings())

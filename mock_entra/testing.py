@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import msal
@@ -58,6 +58,7 @@ USERS = {
     "bob": ("bob@contoso.onmicrosoft.com", "bob-password"),
     "carol": ("carol@contoso.onmicrosoft.com", "carol-password"),
 }
+
 
 class _QuietShutdown(logging.Filter):
     """Idle keep-alive connections from clients make uvicorn log a harmless shutdown line."""
@@ -109,6 +110,17 @@ class RunningMock:
 
     def token_endpoint(self, tenant: str | None = None) -> str:
         return f"{self.authority(tenant)}/oauth2/v2.0/token"
+
+    @contextmanager
+    def shifted_clock(self, seconds: float) -> Iterator[None]:
+        """Run the block with the mock's clock moved by ``seconds`` (expiry tests, no sleeping)."""
+        ctx = self.ctx
+        original = ctx.clock
+        ctx.clock = lambda: original() + seconds
+        try:
+            yield
+        finally:
+            ctx.clock = original
 
     def http(self, **kwargs: Any) -> httpx.Client:
         """An httpx client that trusts the mock's CA."""
@@ -223,7 +235,11 @@ class Tokens:
                     f"/{tid}/consent",
                     data={"request_id": _find_request_id(answer.text), "decision": consent},
                 )
-            if answer.status_code == 200 and 'method="post"' in answer.text and "code" in answer.text:
+            if (
+                answer.status_code == 200
+                and 'method="post"' in answer.text
+                and "code" in answer.text
+            ):
                 return _form_post_params(answer.text)
             if answer.status_code != 302:
                 raise SignInError(f"sign-in answered {answer.status_code}: {answer.text[:300]}")
@@ -275,6 +291,75 @@ class Tokens:
         app = self._msal(client_id, client_secret, tenant)
         result: dict[str, Any] = app.acquire_token_on_behalf_of(assertion, [scope])
         return result
+
+
+class RawFlow:
+    """The authorization code flow by hand, for tests that must send what MSAL never would."""
+
+    def __init__(self, mock: RunningMock) -> None:
+        self.mock = mock
+        self.tokens = Tokens(mock)
+
+    def code(
+        self,
+        user: str = "alice",
+        *,
+        scope: str = f"{API_SCOPE} openid profile offline_access",
+        client_id: str = WEB_CLIENT_ID,
+        redirect_uri: str = WEB_REDIRECT_URI,
+        challenge: str | None = None,
+        method: str = "S256",
+        tenant: str | None = None,
+        **extra: str,
+    ) -> str:
+        """Sign ``user`` in and return the authorization code (``challenge=None``: no PKCE)."""
+        params = {
+            "client_id": client_id,
+            "response_type": "code",
+            "redirect_uri": redirect_uri,
+            "scope": scope,
+            "state": "raw-state",
+            "nonce": "raw-nonce",
+            **extra,
+        }
+        if challenge is not None:
+            params.update(code_challenge=challenge, code_challenge_method=method)
+        answer = self.tokens.authorize(
+            f"{self.mock.authority(tenant)}/oauth2/v2.0/authorize?{urlencode(params)}", user
+        )
+        if "code" not in answer:
+            raise SignInError(f"no code: {answer}")
+        return answer["code"]
+
+    def redeem(
+        self,
+        code: str,
+        *,
+        verifier: str | None = None,
+        client_id: str = WEB_CLIENT_ID,
+        client_secret: str | None = WEB_CLIENT_SECRET,
+        redirect_uri: str = WEB_REDIRECT_URI,
+        scope: str | None = None,
+        tenant: str | None = None,
+    ) -> httpx.Response:
+        data = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "client_info": "1",
+        }
+        if client_secret is not None:
+            data["client_secret"] = client_secret
+        if verifier is not None:
+            data["code_verifier"] = verifier
+        if scope is not None:
+            data["scope"] = scope
+        return self.post_token(data, tenant=tenant)
+
+    def post_token(self, data: dict[str, str], *, tenant: str | None = None) -> httpx.Response:
+        with self.mock.http() as client:
+            return client.post(f"/{tenant or self.mock.tenant_id}/oauth2/v2.0/token", data=data)
 
 
 def _find_request_id(html: str) -> str:

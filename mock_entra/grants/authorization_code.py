@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from mock_entra import pkce
 from mock_entra.claims import public_sid
+from mock_entra.context import Context
 from mock_entra.errors import InvalidGrant
 from mock_entra.grants.common import TokenRequest, delegated_grant, user_token_response
 from mock_entra.scopes import parse_scopes
+from mock_entra.tenant.model import Tenant
 
 GRANT_TYPE = "authorization_code"
 _CODE = re.compile(r"^[A-Za-z0-9\-._~]{16,2048}$")
@@ -30,12 +33,27 @@ def _revoke_first_redemption(req: TokenRequest, code: str) -> None:
         req.ctx.store.update_where("rt", "family", family["family"], {"revoked": True})
 
 
+def precheck(ctx: Context, tenant: Tenant, params: Mapping[str, str]) -> None:
+    """Before client authentication: a code from another tenant is named as such (B7).
+
+    The client may not even exist in this tenant, and Entra still answers 700005.
+    """
+    code = params.get("code") or ""
+    rec = ctx.store.expired("code", code) if _CODE.match(code) else None
+    if rec is not None and rec["tenant"] != tenant.id:
+        raise _other_tenant()
+
+
+def _other_tenant() -> InvalidGrant:
+    return InvalidGrant(
+        700005,
+        "Provided Authorization Code is intended to use against other tenant, thus rejected.",
+    )
+
+
 def check_code_record(req: TokenRequest, rec: dict[str, Any]) -> None:
     if rec["tenant"] != req.tenant.id:
-        raise InvalidGrant(
-            700005,
-            "Provided Authorization Code is intended to use against other tenant, thus rejected.",
-        )
+        raise _other_tenant()
     if rec["client_id"] != req.client.app.client_id:
         raise InvalidGrant(
             70000,

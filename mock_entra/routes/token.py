@@ -62,6 +62,8 @@ async def _token(tenant: str, request: Request, ctx: Context, *, v1: bool) -> JS
     path = "oauth2/token" if v1 else "oauth2/v2.0/token"
 
     def run() -> dict[str, object]:
+        if grant_type == authorization_code.GRANT_TYPE:
+            authorization_code.precheck(ctx, t, params)
         client = authenticate(
             ctx,
             t,

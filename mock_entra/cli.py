@@ -1,0 +1,156 @@
+"""``mock-entra``: serve the mock, describe its tenants, mint a token for curl."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from mock_entra.settings import MockSettings
+from mock_entra.tenant import TenantFileError, load_directory
+from mock_entra.tls import ensure_tls
+
+
+def _settings(args: argparse.Namespace) -> MockSettings:
+    overrides = {
+        k: v
+        for k, v in {
+            "host": args.host,
+            "port": args.port,
+            "state_dir": args.state_dir,
+            "config": args.config,
+            "workers": getattr(args, "workers", None),
+            "public_url": getattr(args, "public_url", None),
+        }.items()
+        if v is not None
+    }
+    return MockSettings(**overrides)
+
+
+def _export(settings: MockSettings) -> None:
+    """Hand the effective settings to worker processes through the environment."""
+    for name, value in settings.model_dump().items():
+        if value is not None:
+            os.environ[f"MOCK_ENTRA_{name.upper()}"] = str(value)
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = _settings(args)
+    directory = load_directory(settings.config)
+    tls = ensure_tls(Path(settings.state_dir))
+    if not settings.on_loopback:
+        print(
+            f"WARNING: mock-entra mints trusted tokens and is listening on {settings.host}, "
+            "not loopback. Anyone who can reach it can sign in as any user.",
+            file=sys.stderr,
+        )
+    # Create keys and the store once, before workers race to.
+    from mock_entra.context import Context
+
+    ctx = Context.create(settings, directory)
+    for tenant in directory.tenants:
+        ctx.ring(tenant.id).keys(ctx.now())
+    print(f"mock-entra: {settings.base_url}  (CA bundle: {tls.ca_cert})", flush=True)
+    for tenant in directory.tenants:
+        print(f"  authority: {settings.base_url}/{tenant.id}  ({tenant.domain})", flush=True)
+    _export(settings)
+    uvicorn.run(
+        "mock_entra.app:app_from_environment",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        ssl_certfile=str(tls.server_cert) if settings.tls else None,
+        ssl_keyfile=str(tls.server_key) if settings.tls else None,
+        log_level="info" if settings.log_requests else "warning",
+        access_log=settings.log_requests,
+        timeout_graceful_shutdown=3,
+    )
+    return 0
+
+
+def describe_command(args: argparse.Namespace) -> int:
+    from mock_entra.describe import describe
+
+    settings = _settings(args)
+    directory = load_directory(settings.config)
+    tls = ensure_tls(Path(settings.state_dir))
+    info = describe(settings, directory, str(tls.ca_cert.resolve()))
+    if args.json:
+        print(json.dumps(info, indent=2))
+        return 0
+    print(f"base URL:  {info['base_url']}\nCA bundle: {info['ca_bundle']}")
+    for t in info["tenants"]:
+        print(f"\ntenant {t['domain']}  authority {t['authority']}")
+        for a in t["applications"]:
+            secret = a["secrets"][0] if a["secrets"] else "-"
+            print(f"  app  {a['name']:<22} {a['client_id']}  secret {secret}")
+        for u in t["users"]:
+            print(f"  user {u['upn']:<36} password {u['password']}")
+    return 0
+
+
+def token_command(args: argparse.Namespace) -> int:
+    from mock_entra.mint import TokenSpecError, mint_for_cli
+
+    settings = _settings(args)
+    try:
+        token = mint_for_cli(settings, load_directory(settings.config), args)
+    except TokenSpecError as exc:
+        print(f"mock-entra token: {exc}", file=sys.stderr)
+        return 2
+    print(token)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mock-entra", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--config", type=Path, help="tenant YAML (default: the shipped tenant)")
+        p.add_argument("--host", help="bind address (default 127.0.0.1)")
+        p.add_argument("--port", type=int, help="port (default 8443)")
+        p.add_argument("--state-dir", type=Path, help="keys, CA and state (.state/mock-entra)")
+        p.add_argument("--public-url", help="URL clients use, if not https://host:port")
+
+    p = sub.add_parser("serve", help="serve the mock over HTTPS")
+    common(p)
+    p.add_argument("--workers", type=int, help="worker processes (state is shared)")
+    p.set_defaults(func=serve)
+
+    p = sub.add_parser("describe", help="the effective tenants, apps and users")
+    common(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=describe_command)
+
+    p = sub.add_parser("token", help="print a token minted as the endpoints would")
+    common(p)
+    p.add_argument("--tenant", help="tenant id or domain (default: the first tenant)")
+    p.add_argument("--user", help="UPN or short name; omit for an app-only token")
+    p.add_argument("--app", required=True, help="client id of the calling app")
+    p.add_argument("--resource", required=True, help="resource identifier URI or client id")
+    p.add_argument("--scope", action="append", help="delegated scope (default: consented)")
+    p.set_defaults(func=token_command)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        result: int = args.func(args)
+    except TenantFileError as exc:
+        print(f"mock-entra: invalid tenant file: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # pydantic settings errors
+        print(f"mock-entra: invalid setting: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())
