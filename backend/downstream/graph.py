@@ -1,0 +1,72 @@
+"""A fake Microsoft Graph ``GET /v1.0/me``.
+
+https://learn.microsoft.com/graph/api/user-get — ``/me`` is the signed-in user of a
+delegated token (``User.Read`` or broader); app-only tokens get 400 in real Graph
+("/me request is only valid with delegated authentication flow"). Errors use
+Graph's body ``{"error": {"code", "message", "innerError"}}``.
+
+Graph tokens carry a header ``nonce``: the signature covers the header with the
+nonce replaced by its SHA-256, so ``graph_signed_form`` rewrites the token before the
+standard signature check, as Graph itself does.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from backend.downstream.directory import FakeDirectory
+from backend.downstream.guard import DownstreamGuard
+
+ME_SCOPES = frozenset({"User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All"})
+
+
+def graph_error(status: int, code: str, message: str) -> dict[str, object]:
+    if status == 403:
+        code = "Authorization_RequestDenied"
+    return {
+        "error": {
+            "code": code,
+            "message": message,
+            "innerError": {
+                "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+                "request-id": str(uuid.uuid4()),
+            },
+        }
+    }
+
+
+def create_graph_app(guard: DownstreamGuard, directory: FakeDirectory) -> Starlette:
+    async def me(request: Request) -> JSONResponse:
+        outcome = await guard.authenticate(request)
+        if isinstance(outcome, JSONResponse):
+            return outcome
+        user = directory.user(outcome.tenant_id, outcome.oid)
+        if user is None:
+            return JSONResponse(
+                graph_error(404, "Request_ResourceNotFound", "Resource does not exist."),
+                status_code=404,
+            )
+        return JSONResponse(
+            {
+                "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users/$entity",
+                "id": user.oid,
+                "displayName": user.display_name,
+                "givenName": user.given_name or None,
+                "surname": user.surname or None,
+                "jobTitle": user.job_title or None,
+                "mail": user.mail or user.upn,
+                "userPrincipalName": user.upn,
+                "businessPhones": [],
+                "officeLocation": None,
+                "preferredLanguage": None,
+                "mobilePhone": None,
+            }
+        )
+
+    return Starlette(routes=[Route("/v1.0/me", me, methods=["GET"])])
