@@ -240,7 +240,7 @@ def check_claims(params: dict[str, str]) -> str | None:
         return None
     try:
         parsed = json.loads(claims)
-    except ValueError:
+    except (ValueError, RecursionError):  # deeply nested input exhausts the decoder's stack
         parsed = None
     if not isinstance(parsed, dict):
         raise InvalidRequest(90100, "The claims parameter is not a valid JSON object.")

@@ -34,7 +34,7 @@ def hinted_client(id_token_hint: str | None) -> str | None:
     payload = id_token_hint.split(".")[1]
     try:
         claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):  # not base64, not JSON, or absurdly nested
         return None
     aud = claims.get("aud") if isinstance(claims, dict) else None
     return aud if isinstance(aud, str) else None

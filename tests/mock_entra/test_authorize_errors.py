@@ -359,6 +359,11 @@ def test_invalid_claims_json_is_invalid_request(client: TestClient) -> None:
     assert_redirected_error(authorize(client, claims="{not json"), "invalid_request", 90100)
 
 
+def test_deeply_nested_claims_json_is_invalid_request_not_a_crash(client: TestClient) -> None:
+    response = authorize(client, claims="[" * 2000)
+    assert_redirected_error(response, "invalid_request", 90100)
+
+
 @pytest.mark.parametrize("max_age", ["-1", "soon", "1e9", "99999999999"])
 def test_invalid_max_age_is_invalid_request(client: TestClient, max_age: str) -> None:
     assert_redirected_error(authorize(client, max_age=max_age), "invalid_request", 90100)
