@@ -1,0 +1,241 @@
+"""identity.flask, hardened: friendly sign-in failures, tenant checks, step-up with claims.
+
+identity 0.11 swallows a state mismatch (redirects to ``/``), lets MSAL's
+``RuntimeError`` for a bad ID token escape as a 500, does not check the ID
+token's tenant or issuer, and cannot start a login with a ``claims`` challenge.
+These subclasses close those gaps while keeping its session layout, so its
+``login_required`` decorator keeps working unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+import identity.flask
+import identity.web
+import msal
+import requests
+from flask import redirect, render_template, request, session
+from werkzeug.wrappers import Response
+
+from frontend.i18n import translate
+from frontend.settings import FrontendSettings
+
+log = logging.getLogger(__name__)
+
+# Session keys owned by this app; all are per-user and cleared on a change of user.
+USER_KEYS = ("obo_result", "challenge_attempts", "pending_challenge")
+_NEXT_LINK = identity.web.Auth._Auth__NEXT_LINK  # type: ignore[attr-defined]
+
+
+def safe_next(target: str | None, own_host: str) -> str:
+    """Only a same-origin relative path may be followed after sign-in (scenario C8).
+
+    Absolute URLs are accepted only for this app's own host (identity passes
+    ``request.url``) and are reduced to their path; ``//evil``, ``/\\evil`` and
+    schemes such as ``javascript:`` become ``/``.
+    """
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        if parts.scheme not in ("http", "https") or parts.netloc != own_host:
+            return "/"
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+    if not target.startswith("/") or target.startswith(("//", "/\\")) or "\\" in target:
+        return "/"
+    return target
+
+
+class WebAuth(identity.web.Auth):
+    """identity's session helper plus a ``claims`` challenge at log-in and raw ID token access."""
+
+    def log_in(  # type: ignore[override]
+        self,
+        *,
+        scopes: list[str] | None = None,
+        redirect_uri: str | None = None,
+        state: str | None = None,
+        prompt: str | None = None,
+        next_link: str | None = None,
+        claims_challenge: str | None = None,
+    ) -> dict[str, Any]:
+        """Start the auth code flow (PKCE, nonce, state by MSAL), optionally with claims."""
+        _scopes = scopes or []
+        flow: dict[str, Any] = self._build_msal_app().initiate_auth_code_flow(
+            _scopes,
+            redirect_uri=redirect_uri,
+            state=state,
+            prompt=prompt,
+            claims_challenge=claims_challenge,
+        )
+        if "error" in flow:
+            return flow
+        flow[self._EXPLICITLY_REQUESTED_SCOPES] = _scopes
+        flow[_NEXT_LINK] = next_link
+        self._session[self._AUTH_FLOW] = flow
+        return {"auth_uri": flow["auth_uri"]}
+
+    def raw_id_token(self) -> str | None:
+        """The current user's ID token as received (MSAL keeps it in the session cache)."""
+        user = self._load_user_from_session()
+        if not user:
+            return None
+        cache = self._load_cache()
+        entries = list(cache.search(msal.TokenCache.CredentialType.ID_TOKEN))
+        # One cache per session, so every entry is this user's; take the newest.
+        for entry in reversed(entries):
+            secret = entry.get("secret")
+            if isinstance(secret, str):
+                return secret
+        return None
+
+
+class FrontendAuth(identity.flask.Auth):
+    """identity.flask.Auth whose sign-in never ends in a 500 and checks tid/iss."""
+
+    def __init__(self, app: Any, *, settings: FrontendSettings) -> None:
+        self.settings = settings
+        super().__init__(
+            app,
+            client_id=settings.frontend_client_id,
+            client_credential=settings.frontend_client_secret.get_secret_value() or None,
+            authority=settings.authority,
+            redirect_uri=settings.redirect_uri,
+        )
+
+    @property
+    def web(self) -> WebAuth:
+        """The low-level helper bound to the Flask session."""
+        return self._auth  # type: ignore[return-value]
+
+    def _build_auth(self, session: Any) -> WebAuth:
+        return WebAuth(
+            session=session,
+            authority=self._authority,
+            client_id=self._client_id,
+            client_credential=self._client_credential,
+            http_cache=self._http_cache,
+        )
+
+    def _render_auth_error(  # type: ignore[override]
+        self, *, error: str, error_description: str | None = None
+    ) -> Any:
+        return auth_error_page("error.denied", error=error, detail=error_description, status=400)
+
+    def login(  # type: ignore[override]
+        self,
+        *,
+        next_link: str | None = None,
+        scopes: list[str] | None = None,
+        claims_challenge: str | None = None,
+        prompt: str | None = None,
+    ) -> Any:
+        """Redirect to the authorize endpoint (a 302, not identity's meta-refresh page)."""
+        try:
+            result = self.web.log_in(
+                scopes=scopes,
+                redirect_uri=self._redirect_uri,
+                prompt=prompt or self._prompt,
+                next_link=next_link,
+                claims_challenge=claims_challenge,
+            )
+        except (requests.RequestException, ValueError, msal.exceptions.MsalError) as exc:
+            # Discovery failed: the IdP is down or the authority is wrong.
+            log.warning("sign-in could not start: %s", type(exc).__name__)
+            return auth_error_page("error.idp", status=503)
+        if "error" in result:
+            return self._render_auth_error(
+                error=result["error"], error_description=result.get("error_description")
+            )
+        return redirect(result["auth_uri"])
+
+    def auth_response(self) -> Any:
+        """The redirect URI: every failure path ends on a friendly page (C1–C7)."""
+        flow = session.get(WebAuth._AUTH_FLOW)
+        if not flow:
+            return auth_error_page("error.no_flow", status=400)  # C2
+        args = request.args
+        if not args.get("state") or args.get("state") != flow.get("state"):
+            # Checked here so that no token request is ever sent (C1).
+            session.pop(WebAuth._AUTH_FLOW, None)
+            return auth_error_page("error.state", status=400)
+        if "error" in args:
+            # Only error and error_description are read; smuggled fields are ignored (C4).
+            session.pop(WebAuth._AUTH_FLOW, None)
+            return auth_error_page(
+                "error.denied",
+                error=args.get("error", ""),
+                detail=args.get("error_description"),
+                status=400,
+            )
+        previous_oid = (session.get(WebAuth._USER) or {}).get("oid")
+        try:
+            result = self.web.complete_log_in(
+                {k: v for k, v in args.items() if k in ("code", "state", "client_info")}
+            )
+        except RuntimeError as exc:  # MSAL: nonce, aud or iss of the ID token (C5, C6)
+            log.warning("ID token refused by MSAL: %s", type(exc).__name__)
+            self._forget_user()
+            return auth_error_page("error.id_token", status=400)
+        except (requests.RequestException, msal.exceptions.MsalError, ValueError) as exc:
+            log.warning("token endpoint failed: %s", type(exc).__name__)
+            self._forget_user()
+            return auth_error_page("error.idp", status=503)
+        if "error" in result:  # e.g. invalid_grant from PKCE (C3)
+            self._forget_user()
+            return auth_error_page(
+                "error.denied",
+                error=str(result["error"]),
+                detail=result.get("error_description"),
+                status=400,
+            )
+        if not result:  # identity's no-op for a flow it could not use
+            return auth_error_page("error.state", status=400)
+        claims = session.get(WebAuth._USER) or {}
+        if not self._claims_acceptable(claims):
+            self._forget_user()
+            return auth_error_page("error.tenant", status=400)  # C7
+        if previous_oid and previous_oid != claims.get("oid"):
+            for key in USER_KEYS:  # another person signed in: drop the previous one's state
+                session.pop(key, None)
+        return redirect(safe_next(result.get("next_link"), request.host))
+
+    def _claims_acceptable(self, claims: dict[str, Any]) -> bool:
+        """MSAL does not check the tenant: the ID token must come from ours (C7)."""
+        tid = str(claims.get("tid", "")).lower()
+        return tid == self.settings.expected_tid and claims.get("iss") == (
+            self.settings.expected_issuer
+        )
+
+    def _forget_user(self) -> None:
+        """Leave no half-signed-in state behind."""
+        for key in (WebAuth._AUTH_FLOW, WebAuth._USER, WebAuth._TOKEN_CACHE, *USER_KEYS):
+            session.pop(key, None)
+
+    def logout(self) -> Response:
+        """Clear the whole session here, then end the session at the identity platform."""
+        session.clear()
+        return redirect(self.web.log_out(self.settings.frontend_url.rstrip("/") + "/"))  # type: ignore[return-value]
+
+
+def auth_error_page(
+    key: str,
+    *,
+    error: str = "",
+    detail: str | None = None,
+    status: int = 400,
+    show_retry: bool = True,
+) -> tuple[str, int]:
+    """Render the friendly error page; the IdP's text is escaped by Jinja."""
+    return (
+        render_template(
+            "error.html",
+            message=translate(key, error=error),
+            detail=(detail or "")[:500],
+            show_retry=show_retry,
+        ),
+        status,
+    )

@@ -1,0 +1,184 @@
+"""A deterministic offline chat model that still goes through the real tool-calling path.
+
+It reads the last user message, picks one of the backend's MCP tools by keyword
+(English or Japanese), and answers with a ``function_call``. Agent Framework's
+``FunctionInvocationLayer`` then calls the MCP tool over HTTP and hands the
+result back; the model turns that result into a short answer. No network, no
+weights, same answer every time: good for tests and for a laptop on a train.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import AsyncIterable, Awaitable, Mapping, Sequence
+from typing import Any, ClassVar
+
+from agent_framework import (
+    BaseChatClient,
+    ChatResponse,
+    ChatResponseUpdate,
+    Content,
+    FunctionInvocationLayer,
+    Message,
+    ResponseStream,
+)
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+# Searched in order: the first rule whose pattern matches picks the tool.
+_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "get_azure_ai_search_token",
+        re.compile(r"search[ -]?token|\bobo\b|on[- ]behalf|トークン", re.I),
+    ),
+    (
+        "get_user_info",
+        re.compile(r"who\s*am\s*i|whoami|user\s*info|私は誰|わたしは誰|誰です", re.I),
+    ),
+    ("get_my_profile", re.compile(r"profile|プロフィール|プロファイル", re.I)),
+    ("secure_ping", re.compile(r"\bping\b|ピン[グク]", re.I)),
+    ("search_documents", re.compile(r"\bsearch\b|\bfind\b|検索|探して", re.I)),
+)
+_QUERY_EN = re.compile(r"\b(?:search|find)\b(?:\s+(?:for|about))?\s*(?P<q>.+)", re.I)
+_QUERY_JA = re.compile(r"(?P<q>.+?)\s*(?:を|について)?\s*(?:検索|探して)")
+_ANSWER_KEYS = (
+    "name",
+    "preferred_username",
+    "upn",
+    "displayName",
+    "mail",
+    "oid",
+    "tid",
+    "aud",
+    "scp",
+    "appid",
+    "azp",
+    "roles",
+    "ver",
+    "message",
+)
+
+
+def is_japanese(text: str) -> bool:
+    """Whether to answer in Japanese: the user wrote kana or kanji."""
+    return bool(_JAPANESE.search(text))
+
+
+def pick_tool(text: str, available: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
+    """Choose a tool and its arguments from a message; ``None`` when nothing fits."""
+    for name, pattern in _RULES:
+        if name in available and pattern.search(text):
+            if name == "search_documents":
+                return name, {"query": search_query(text)}
+            return name, {}
+    return None
+
+
+def search_query(text: str) -> str:
+    """Extract what to search for: 'search contoso' and 'contoso を検索' both give contoso."""
+    match = _QUERY_JA.search(text) if is_japanese(text) else _QUERY_EN.search(text)
+    query = match.group("q") if match else text
+    return query.strip(" 「」\"'?？。.") or text.strip()
+
+
+def summarize(result: Any, *, japanese: bool) -> str:
+    """Turn a tool result into a few readable lines (the model's 'answer')."""
+    data = result
+    if isinstance(result, str):
+        try:
+            data = json.loads(result)
+        except ValueError:
+            data = result
+    if isinstance(data, dict) and isinstance(data.get("claims"), dict):
+        data = {**data["claims"], **{k: v for k, v in data.items() if k != "claims"}}
+    if isinstance(data, dict):
+        lines = [f"- {k}: {_short(data[k])}" for k in _ANSWER_KEYS if k in data]
+        if not lines:
+            lines = [f"- {k}: {_short(v)}" for k, v in list(data.items())[:8]]
+        head = "バックエンドの回答:" if japanese else "The backend answered:"
+        return head + "\n" + "\n".join(lines)
+    if isinstance(data, list):
+        head = f"{len(data)} 件見つかりました:" if japanese else f"Found {len(data)} result(s):"
+        return head + "\n" + "\n".join(f"- {_short(item)}" for item in data[:10])
+    return str(data)
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict):
+        title = value.get("title") or value.get("name")
+        if title:
+            return str(title)
+        return json.dumps(value, ensure_ascii=False)[:160]
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _help(available: Sequence[str], *, japanese: bool) -> str:
+    tools = ", ".join(available) or "-"
+    if japanese:
+        return (
+            "「私は誰」「contoso を検索」「ping」「プロフィール」「検索トークン」と聞いてください。"
+            f"使えるツール: {tools}"
+        )
+    return (
+        "Ask me “who am I”, “search contoso”, “ping”, “my profile” or “get the search "
+        f"token”. Tools available: {tools}"
+    )
+
+
+class LocalToolModel(FunctionInvocationLayer[Any], BaseChatClient[Any]):
+    """Offline model: keyword → tool call → answer from the tool result."""
+
+    OTEL_PROVIDER_NAME: ClassVar[str] = "local"
+
+    def _inner_get_response(
+        self,
+        *,
+        messages: Sequence[Message],
+        stream: bool,
+        options: Mapping[str, Any],
+        **kwargs: Any,
+    ) -> Awaitable[ChatResponse] | ResponseStream[ChatResponseUpdate, ChatResponse]:
+        contents = self._decide(messages, options)
+        if stream:
+
+            async def _updates() -> AsyncIterable[ChatResponseUpdate]:
+                for content in contents:
+                    if content.type == "text" and content.text:
+                        # Word by word, so the browser visibly receives a stream.
+                        for piece in re.findall(r"\S+\s*|\s+", content.text):
+                            yield ChatResponseUpdate(
+                                role="assistant", contents=[Content.from_text(piece)]
+                            )
+                    else:
+                        yield ChatResponseUpdate(role="assistant", contents=[content])
+
+            return self._build_response_stream(_updates())
+
+        async def _response() -> ChatResponse:
+            return ChatResponse(messages=[Message(role="assistant", contents=list(contents))])
+
+        return _response()
+
+    def _decide(self, messages: Sequence[Message], options: Mapping[str, Any]) -> list[Content]:
+        """One step of the conversation: call a tool, or answer from the tool result."""
+        tools = [getattr(t, "name", "") for t in options.get("tools") or ()]
+        user_text = next((m.text for m in reversed(messages) if m.role == "user"), "")
+        japanese = is_japanese(user_text)
+        last = messages[-1] if messages else None
+        results = [c for c in (last.contents if last else []) if c.type == "function_result"]
+        if results:
+            # The invocation layer came back with the tool's output: answer from it.
+            result = results[-1]
+            if result.exception:
+                failed = "ツールが失敗しました: " if japanese else "The tool failed: "
+                return [Content.from_text(failed + str(result.result or result.exception))]
+            return [Content.from_text(summarize(result.result, japanese=japanese))]
+        choice = pick_tool(user_text, tools)
+        if choice is None:
+            return [Content.from_text(_help(tools, japanese=japanese))]
+        name, arguments = choice
+        call_id = f"call_{uuid.uuid4().hex[:12]}"
+        return [Content.from_function_call(call_id, name, arguments=json.dumps(arguments))]

@@ -1,0 +1,130 @@
+"""Settings of the frontend, from the environment or ``.env``.
+
+The identity variables are the shared ones of ``docs/CONTRACTS.md`` so that the
+frontend and the backend read one set of values; the defaults are the mock
+profile. Pointing the frontend at real Entra is a change of configuration only.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+
+GRAPH_USER_READ = "https://graph.microsoft.com/User.Read"
+
+
+class FrontendSettings(BaseSettings):
+    """Everything the frontend needs; field names are the environment names."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    # Identity platform (shared names).
+    entra_authority_host: str = "https://127.0.0.1:8443"
+    entra_tenant_id: str = "b63e68de-d8de-4919-b8c7-175cc63619fc"
+    entra_ca_bundle: str = ".state/mock-entra/tls/ca.pem"
+    frontend_client_id: str = "276c44e0-30c1-44f5-8680-e817fc8185bb"
+    frontend_client_secret: SecretStr = SecretStr("mock-web-secret-0001")
+    frontend_url: str = "http://localhost:5001"
+    backend_app_id_uri: str = "api://fe5f360b-4f1f-4029-b90b-f832bcb0412c"
+    backend_url: str = "http://127.0.0.1:8000"
+
+    # Frontend only.
+    frontend_host: str = "127.0.0.1"
+    frontend_port: int = Field(default=5001, ge=0, le=65535)
+    frontend_secret_key: SecretStr = SecretStr("")  # empty: random per start
+    frontend_session_dir: Path = Path(".state/frontend/sessions")
+    frontend_graph_scope: str = GRAPH_USER_READ
+    # The ID token's tenant must be this one (a GUID); empty: ENTRA_TENANT_ID
+    # when that is a GUID. Domain-name tenants need it set explicitly.
+    frontend_expected_tid: str = ""
+
+    # The chat model: offline deterministic by default.
+    model_provider: Literal["local", "azure_openai", "openai"] = "local"
+    model_name: str = ""  # deployment (Azure) or model name (OpenAI-compatible)
+    azure_openai_endpoint: str = ""
+    azure_openai_api_key: SecretStr = SecretStr("")  # empty: Entra credential
+    openai_base_url: str = ""
+    openai_api_key: SecretStr = SecretStr("")
+
+    @model_validator(mode="after")
+    def _check(self) -> FrontendSettings:
+        """Reject values that would only fail later, at sign-in, with a worse message."""
+        host = urlsplit(self.entra_authority_host)
+        if host.scheme != "https" or not host.netloc or host.path not in ("", "/"):
+            raise ValueError("ENTRA_AUTHORITY_HOST must be https://host[:port] (MSAL refuses http)")
+        front = urlsplit(self.frontend_url)
+        if front.scheme not in ("http", "https") or not front.netloc or front.path not in ("", "/"):
+            raise ValueError("FRONTEND_URL must be http(s)://host[:port] without a path")
+        if not urlsplit(self.backend_url).netloc:
+            raise ValueError("BACKEND_URL must be an absolute http(s) URL")
+        if not self.frontend_client_id or not self.entra_tenant_id:
+            raise ValueError("FRONTEND_CLIENT_ID and ENTRA_TENANT_ID must not be empty")
+        if not self.expected_tid:
+            raise ValueError("FRONTEND_EXPECTED_TID must be set when ENTRA_TENANT_ID is not a GUID")
+        if self.model_provider == "azure_openai" and not (
+            self.azure_openai_endpoint and self.model_name
+        ):
+            raise ValueError(
+                "MODEL_PROVIDER=azure_openai needs AZURE_OPENAI_ENDPOINT and MODEL_NAME"
+            )
+        if self.model_provider == "openai" and not self.model_name:
+            raise ValueError("MODEL_PROVIDER=openai needs MODEL_NAME (and OPENAI_BASE_URL)")
+        return self
+
+    @property
+    def authority(self) -> str:
+        """The tenant authority MSAL talks to: ``<host>/<tenant>``."""
+        return f"{self.entra_authority_host.rstrip('/')}/{self.entra_tenant_id}"
+
+    @property
+    def expected_tid(self) -> str:
+        """The tenant id every ID token must carry (checked by the app, not MSAL)."""
+        if self.frontend_expected_tid:
+            return self.frontend_expected_tid.lower()
+        return self.entra_tenant_id.lower() if _GUID.match(self.entra_tenant_id) else ""
+
+    @property
+    def expected_issuer(self) -> str:
+        """The v2 ID token issuer: ``<host>/<tid>/v2.0``, exactly as Entra writes it."""
+        return f"{self.entra_authority_host.rstrip('/')}/{self.expected_tid}/v2.0"
+
+    @property
+    def redirect_uri(self) -> str:
+        """The registered redirect URI (the seed's ``/signin-oidc``)."""
+        return f"{self.frontend_url.rstrip('/')}/signin-oidc"
+
+    @property
+    def backend_scope(self) -> str:
+        """The delegated scope of the backend API."""
+        return f"{self.backend_app_id_uri.rstrip('/')}/access_as_user"
+
+    @property
+    def mcp_url(self) -> str:
+        """The backend's MCP endpoint."""
+        return f"{self.backend_url.rstrip('/')}/mcp"
+
+    def secret_key(self) -> str:
+        """The Flask secret key; a random one when unset (sessions end at restart)."""
+        return self.frontend_secret_key.get_secret_value() or secrets.token_urlsafe(32)
+
+
+def load_settings(**overrides: object) -> FrontendSettings:
+    """Build settings, turning a validation error into one clear line.
+
+    Raises ``SystemExit`` naming the field, so a bad ``.env`` stops the start
+    with a message instead of a traceback.
+    """
+    try:
+        return FrontendSettings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first.get("loc", ())) or "settings"
+        raise SystemExit(f"frontend settings: {field.upper()}: {first['msg']}") from None
