@@ -25,9 +25,10 @@ def main() -> int:
             print(f"backend setting ENTRA_CA_BUNDLE: {settings.ca_bundle} does not exist "
                   "(start the mock first, or leave it empty for system trust)", file=sys.stderr)  # fmt: skip
             return 2
-        # MSAL (requests) and azure-identity read these and prefer them over verify=.
-        os.environ.setdefault("REQUESTS_CA_BUNDLE", settings.ca_bundle)
-        os.environ.setdefault("SSL_CERT_FILE", settings.ca_bundle)
+        # azure-identity (managed identity) reads these; set them deliberately, since
+        # machines often point them at the system store, which lacks the mock's CA.
+        for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+            os.environ[name] = settings.ca_bundle
     from backend.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

@@ -45,6 +45,8 @@ def check_header(header: dict[str, Any]) -> str:
     """RS256 exactly (no ``none``, no HS256 key confusion: D5-D8) and a ``kid``; returns it."""
     if header.get("alg") != ALGORITHM:
         raise TokenRejected(f"algorithm {str(header.get('alg'))[:16]!r} is not accepted")
+    if "crit" in header:  # RFC 7515 §4.1.11: we understand no extension, so refuse any
+        raise TokenRejected("token header has critical extensions")
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid or len(kid) > 128:
         raise TokenRejected("token header has no usable kid")

@@ -17,6 +17,7 @@ from typing import Any
 
 from joserfc import jws
 from joserfc.errors import JoseError
+from joserfc.jws import JWSRegistry
 
 from backend.auth.checks import (
     ALGORITHM,
@@ -37,6 +38,9 @@ from backend.auth.keys import JwksCache
 log = logging.getLogger("backend.auth")
 
 MAX_TOKEN_LENGTH = 16 * 1024  # Entra tokens are a few KB; refuse to parse megabytes
+# Entra headers carry x5t, and Graph's a nonce: unknown header names are allowed, but
+# ``crit`` is refused in ``check_header`` and the algorithm list is RS256 only.
+_REGISTRY = JWSRegistry(algorithms=[ALGORITHM], strict_check_header=False)
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,9 @@ class TokenValidator:
         key = await self.keys.key(tid, kid)
         signed = self.signed_form(token) if self.signed_form else token
         try:
-            verified = jws.deserialize_compact(signed, key, algorithms=[ALGORITHM])
+            verified = jws.deserialize_compact(
+                signed, key, algorithms=[ALGORITHM], registry=_REGISTRY
+            )
         except (JoseError, ValueError) as exc:
             raise TokenRejected("signature verification failed") from exc
         try:

@@ -26,6 +26,7 @@ from typing import Any
 
 import anyio
 import msal
+import requests
 
 from backend.obo.credentials import client_credential
 from backend.obo.errors import EntraChallenge, OboError, from_entra_error
@@ -77,15 +78,34 @@ def unverified_claims(token: str) -> dict[str, Any]:
 AppFactory = Callable[[BackendSettings], msal.ConfidentialClientApplication]
 
 
+class _TrustSession(requests.Session):
+    """Trust exactly the configured CA bundle, whatever REQUESTS_CA_BUNDLE says.
+
+    requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a session's ``verify``
+    (machines often point them at the system store), but never an explicit
+    per-request ``verify``: so it is passed on every request. Verification stays on.
+    """
+
+    def __init__(self, ca_bundle: str | None, timeout: float) -> None:
+        super().__init__()
+        self._ca_bundle = ca_bundle
+        self._timeout = timeout
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        if self._ca_bundle:
+            kwargs["verify"] = self._ca_bundle
+        kwargs.setdefault("timeout", self._timeout)
+        return super().request(method, url, *args, **kwargs)
+
+
 def build_msal_app(settings: BackendSettings) -> msal.ConfidentialClientApplication:
-    """MSAL app for this API. TLS trust: ``verify=`` (REQUESTS_CA_BUNDLE wins when set)."""
+    """The MSAL app for this API, trusting ``ENTRA_CA_BUNDLE`` (system trust when empty)."""
     return msal.ConfidentialClientApplication(
         settings.backend_client_id,
         client_credential=client_credential(settings),
         authority=settings.authority,
         instance_discovery=settings.entra_instance_discovery,
-        verify=settings.ca_bundle or True,
-        timeout=settings.obo_timeout_seconds,
+        http_client=_TrustSession(settings.ca_bundle, settings.obo_timeout_seconds),
         token_cache=_NoSharedCache(),
     )
 

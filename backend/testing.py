@@ -1,0 +1,79 @@
+"""Run the backend in-process over real HTTP, for this project's tests and the frontend's.
+
+    with run_mock() as mock, run_backend(backend_settings_for(mock)) as backend:
+        ...  # backend.mcp_url, backend.state (keys, exchanger) ...
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+
+from backend.app import Backend, create_app
+from backend.settings import BackendSettings
+
+
+@dataclass
+class RunningBackend:
+    base_url: str
+    app: Starlette
+
+    @property
+    def mcp_url(self) -> str:
+        return f"{self.base_url}/mcp"
+
+    @property
+    def state(self) -> Backend:
+        backend: Backend = self.app.state.backend
+        return backend
+
+
+def backend_settings_for(mock: Any, **overrides: Any) -> dict[str, Any]:
+    """Settings values pointing at a ``mock_entra.testing.RunningMock``."""
+    values: dict[str, Any] = {
+        "entra_authority_host": mock.base_url,
+        "entra_tenant_id": mock.tenant_id,
+        "entra_ca_bundle": mock.ca_bundle,
+    }
+    values.update(overrides)
+    return values
+
+
+@contextmanager
+def run_backend(values: dict[str, Any], *, port: int = 0) -> Iterator[RunningBackend]:
+    """Serve ``create_app`` on 127.0.0.1 in a background thread until the block ends.
+
+    ``values`` are settings field values; ``backend_url`` is set to the bound port.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    # _env_file=None: tests must not pick up a developer's .env.
+    settings = BackendSettings(_env_file=None, **{"backend_url": base_url, **values})  # type: ignore[call-arg]
+    app = create_app(settings)
+    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="backend"
+    )
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("backend did not start")
+        time.sleep(0.01)
+    try:
+        yield RunningBackend(base_url, app)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+        sock.close()
