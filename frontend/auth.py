@@ -10,6 +10,7 @@ These subclasses close those gaps while keeping its session layout, so its
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -64,13 +65,20 @@ class WebAuth(identity.web.Auth):
     ) -> dict[str, Any]:
         """Start the auth code flow (PKCE, nonce, state by MSAL), optionally with claims."""
         _scopes = scopes or []
-        flow: dict[str, Any] = self._build_msal_app().initiate_auth_code_flow(
-            _scopes,
-            redirect_uri=redirect_uri,
-            state=state,
-            prompt=prompt,
-            claims_challenge=claims_challenge,
-        )
+        with warnings.catch_warnings():
+            # MSAL recommends response_mode=form_post. The answer then arrives as a
+            # cross-site POST, which a SameSite=Lax session cookie (holding the flow)
+            # does not accompany, so the query mode stays: the code is single-use,
+            # PKCE-bound, and the callback redirects at once with Referrer-Policy
+            # no-referrer, so it does not linger or leak.
+            warnings.filterwarnings("ignore", message=".*form_post.*", category=UserWarning)
+            flow: dict[str, Any] = self._build_msal_app().initiate_auth_code_flow(
+                _scopes,
+                redirect_uri=redirect_uri,
+                state=state,
+                prompt=prompt,
+                claims_challenge=claims_challenge,
+            )
         if "error" in flow:
             return flow
         flow[self._EXPLICITLY_REQUESTED_SCOPES] = _scopes

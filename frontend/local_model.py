@@ -43,6 +43,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _QUERY_EN = re.compile(r"\b(?:search|find)\b(?:\s+(?:for|about))?\s*(?P<q>.+)", re.I)
 _QUERY_JA = re.compile(r"(?P<q>.+?)\s*(?:を|について)?\s*(?:検索|探して)")
 _ANSWER_KEYS = (
+    "message",
     "name",
     "preferred_username",
     "upn",
@@ -56,7 +57,6 @@ _ANSWER_KEYS = (
     "azp",
     "roles",
     "ver",
-    "message",
 )
 
 
@@ -89,19 +89,31 @@ def summarize(result: Any, *, japanese: bool) -> str:
         try:
             data = json.loads(result)
         except ValueError:
-            data = result
-    if isinstance(data, dict) and isinstance(data.get("claims"), dict):
-        data = {**data["claims"], **{k: v for k, v in data.items() if k != "claims"}}
+            return result
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        return _list_answer(data["results"], japanese=japanese)
     if isinstance(data, dict):
-        lines = [f"- {k}: {_short(data[k])}" for k in _ANSWER_KEYS if k in data]
+        # Flatten the nested shapes the backend uses (user, claims, profile).
+        flat: dict[str, Any] = {}
+        for nested in ("claims", "profile", "user"):
+            if isinstance(data.get(nested), dict):
+                flat.update(data[nested])
+        flat.update({k: v for k, v in data.items() if not isinstance(v, dict | list)})
+        lines = [f"- {k}: {_short(flat[k])}" for k in _ANSWER_KEYS if k in flat]
         if not lines:
-            lines = [f"- {k}: {_short(v)}" for k, v in list(data.items())[:8]]
+            lines = [f"- {k}: {_short(v)}" for k, v in list(flat.items())[:8]]
         head = "バックエンドの回答:" if japanese else "The backend answered:"
         return head + "\n" + "\n".join(lines)
     if isinstance(data, list):
-        head = f"{len(data)} 件見つかりました:" if japanese else f"Found {len(data)} result(s):"
-        return head + "\n" + "\n".join(f"- {_short(item)}" for item in data[:10])
+        return _list_answer(data, japanese=japanese)
     return str(data)
+
+
+def _list_answer(items: list[Any], *, japanese: bool) -> str:
+    head = f"{len(items)} 件見つかりました" if japanese else f"Found {len(items)} result(s)"
+    if not items:
+        return head + "。" if japanese else head + "."
+    return head + ":\n" + "\n".join(f"- {_short(item)}" for item in items[:10])
 
 
 def _short(value: Any) -> str:

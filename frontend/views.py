@@ -120,11 +120,12 @@ def _obo_record(data: Any) -> dict[str, Any]:
     """Normalize the backend's answer: decoded claims (+ header), or a raw token."""
     if isinstance(data, dict):
         token = data.get("access_token") or data.get("token")
+        if isinstance(token, str):  # the backend's demo mode returns the raw token too
+            view = view_from_jwt("obo", token)
+            if view.present:
+                return {"header": view.header, "claims": view.claims}
         if isinstance(data.get("claims"), dict):
             return {"header": data.get("header") or {}, "claims": data["claims"]}
-        if isinstance(token, str):
-            view = view_from_jwt("obo", token)
-            return {"header": view.header, "claims": view.claims}
         if "aud" in data:
             return {"header": {}, "claims": data}
     return {"error": "unexpected answer from get_azure_ai_search_token"}
