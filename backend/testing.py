@@ -1,7 +1,7 @@
 """Run the backend in-process over real HTTP, for this project's tests and the frontend's.
 
-    with run_mock() as mock, run_backend(backend_settings_for(mock)) as backend:
-        ...  # backend.mcp_url, backend.state (keys, exchanger) ...
+with run_mock() as mock, run_backend(backend_settings_for(mock)) as backend:
+    ...  # backend.mcp_url, backend.state (keys, exchanger) ...
 """
 
 from __future__ import annotations

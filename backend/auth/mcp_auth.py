@@ -38,12 +38,14 @@ class CallerForbidden(AuthenticationError):
     """A valid token this API still refuses (calling app not allowed): HTTP 403."""
 
 
-def to_access_token(token: ValidatedToken) -> AccessToken:
+def to_access_token(token: ValidatedToken, leeway: int) -> AccessToken:
+    # The SDK's BearerAuthBackend drops tokens past ``expires_at`` with no leeway; our
+    # check already applied the configured skew, so ``expires_at`` is that deadline.
     return AccessToken(
         token=token.raw,
         client_id=token.client_id,
         scopes=list(token.scopes),
-        expires_at=int(token.claims["exp"]),
+        expires_at=int(token.claims["exp"]) + leeway,
         subject=token.oid,
         claims=token.claims,
     )
@@ -65,7 +67,7 @@ class EntraTokenVerifier(TokenVerifier):
         except TokenRejected as exc:
             log.info("token %s refused (401): %s", token_ref(token), exc.reason)
             return None
-        return to_access_token(validated)
+        return to_access_token(validated, self.validator.policy.leeway)
 
 
 def resource_metadata_url(resource_url: str) -> str:
