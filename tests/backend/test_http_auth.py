@@ -92,7 +92,7 @@ def _truncated(token: str) -> str:
 
 
 def _edited_unsigned(token: str) -> str:
-    head, payload, sig = token.split(".")
+    head, _, sig = token.split(".")
     claims = unverified_parts(token)[1]
     claims["oid"] = "61607bbf-cbf8-4767-b1f8-c3588ddf7814"  # bob
     return f"{head}.{segment(claims)}.{sig}"
