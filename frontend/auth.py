@@ -18,7 +18,7 @@ import identity.flask
 import identity.web
 import msal
 import requests
-from flask import redirect, render_template, request, session
+from flask import abort, redirect, render_template, request, session
 from werkzeug.wrappers import Response
 
 from frontend.i18n import translate
@@ -224,7 +224,13 @@ class FrontendAuth(identity.flask.Auth):
             session.pop(key, None)
 
     def logout(self) -> Response:
-        """Clear the whole session here, then end the session at the identity platform."""
+        """Clear the whole session here, then end the session at the identity platform.
+
+        identity registers a GET route for this; sign-out is only accepted as a
+        CSRF-checked POST (views.logout), so a cross-site link cannot sign users out.
+        """
+        if request.method != "POST":
+            abort(405)
         session.clear()
         return redirect(self.web.log_out(self.settings.frontend_url.rstrip("/") + "/"))  # type: ignore[return-value]
 

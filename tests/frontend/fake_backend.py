@@ -87,7 +87,9 @@ class _Gate:
                 return
             self.behaviour.seen_tokens.append(auth.removeprefix("Bearer "))
             if self.behaviour.http_403_scope:
-                value = f'Bearer error="insufficient_scope", scope="{self.behaviour.http_403_scope}"'
+                value = (
+                    f'Bearer error="insufficient_scope", scope="{self.behaviour.http_403_scope}"'
+                )
                 await self._deny(send, 403, value)
                 return
         await self.app(scope, receive, send)
