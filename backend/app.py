@@ -47,6 +47,7 @@ class Backend:
     keys: JwksCache
     validator: TokenValidator
     services: Services
+    fakes: dict[str, DownstreamGuard]
 
 
 def mcp_policy(settings: BackendSettings) -> TokenPolicy:
@@ -60,7 +61,9 @@ def mcp_policy(settings: BackendSettings) -> TokenPolicy:
     )
 
 
-def _fake_downstream(settings: BackendSettings, keys: JwksCache) -> list[BaseRoute]:
+def _fake_downstream(
+    settings: BackendSettings, keys: JwksCache, fakes: dict[str, DownstreamGuard]
+) -> list[BaseRoute]:
     from mock_entra.jwt import graph_signed_form  # the Graph header-nonce trick
 
     directory = FakeDirectory(settings.fake_directory_file)
@@ -86,6 +89,7 @@ def _fake_downstream(settings: BackendSettings, keys: JwksCache) -> list[BaseRou
         ME_SCOPES,
         graph_error,
     )
+    fakes.update(search=search_guard, graph=graph_guard)
     return [
         Mount("/fake/search", create_search_app(search_guard, directory, load_documents())),
         Mount("/fake/graph", create_graph_app(graph_guard, directory)),
@@ -129,9 +133,10 @@ def create_app(settings: BackendSettings | None = None) -> Starlette:
     mcp_app = mcp.http_app(path=MCP_PATH)
 
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
+    fakes: dict[str, DownstreamGuard] = {}
     if settings.serve_fake_downstream:
-        routes += _fake_downstream(settings, keys)
+        routes += _fake_downstream(settings, keys, fakes)
     routes.append(Mount("/", mcp_app))
     app = Starlette(routes=routes, lifespan=mcp_app.lifespan)
-    app.state.backend = Backend(settings, keys, validator, services)
+    app.state.backend = Backend(settings, keys, validator, services, fakes)
     return app

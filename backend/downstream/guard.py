@@ -8,9 +8,11 @@ Answers follow RFC 6750 §3: 401 ``invalid_token`` for a missing or bad token, 4
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -37,6 +39,9 @@ class DownstreamGuard:
     validator: TokenValidator
     accepted_scopes: frozenset[str]
     error_body: ErrorBody
+    # SHA-256 digests of the last bearer tokens received (never the tokens): lets an
+    # audit or a test prove which token reached the service (scenario E11).
+    received: deque[str] = field(default_factory=lambda: deque(maxlen=256))
 
     async def authenticate(self, request: Request) -> ValidatedToken | JSONResponse:
         """The validated delegated token of the request, or the error response to send."""
@@ -44,6 +49,7 @@ class DownstreamGuard:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return self._deny(TokenRejected("bearer token required"), with_error=False)
+        self.received.append(hashlib.sha256(token.strip().encode()).hexdigest())
         try:
             validated = await self.validator.validate(token.strip())
         except TokenRejected as exc:

@@ -116,8 +116,8 @@ def tenant_file(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
 
 
 @pytest.fixture
-def second_mock() -> Callable[..., AbstractContextManager[RunningMock]]:
-    """Another mock (own keys and tenant file); same CA as the session mock."""
+def second_mock(mock_entra: RunningMock) -> Callable[..., AbstractContextManager[RunningMock]]:
+    """Another mock (own keys and tenant file); same CA (and trust) as the session mock."""
 
     def start(**settings: Any) -> AbstractContextManager[RunningMock]:
         return run_mock(**settings)
