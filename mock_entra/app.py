@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from mock_entra.clock import Clock, system_clock
 from mock_entra.context import Context
 from mock_entra.errors import InvalidRequest, OAuthError, ServerError
-from mock_entra.routes import authorize, discovery, health, logout, token
+from mock_entra.routes import authorize, discovery, health, logout, managed_identity, token
 from mock_entra.settings import MockSettings
 from mock_entra.tenant import Directory, load_directory
 
@@ -73,7 +73,7 @@ def create_app(
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return oauth_error_response(ServerError(90033, "A transient error has occurred."), ctx)
 
-    for module in (health, discovery, authorize, logout, token):
+    for module in (health, discovery, authorize, logout, token, managed_identity):
         app.include_router(module.router)
     return app
 

@@ -31,7 +31,7 @@ from mock_entra.tenant.model import Application, Tenant
 
 JWT_BEARER_ASSERTION = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 AADSTS_BAD_ASSERTION_TYPE = 700023
-MAX_ASSERTION_AGE = 3600  # seconds an assertion may be valid for
+MAX_ASSERTION_LIFETIME = 24 * 3600  # seconds a certificate assertion may be valid for
 _CLOCK_LEEWAY = 300
 
 
@@ -134,6 +134,15 @@ def _cert(pem: str) -> tuple[x509.Certificate, str, str]:
     return cert, sha1, b64url(hashlib.sha256(der).digest())
 
 
+def _digest(thumbprint: object) -> bytes | None:
+    if not isinstance(thumbprint, str) or not thumbprint:
+        return None
+    try:
+        return _b64decode(thumbprint.rstrip("=").replace("+", "-").replace("/", "_"))
+    except ValueError:
+        return None
+
+
 def _verify_rsa(public_key: Any, alg: str, signing_input: bytes, signature: bytes) -> bool:
     if not isinstance(public_key, rsa.RSAPublicKey):
         return False
@@ -174,8 +183,6 @@ def _check_times(ctx: Context, claims: dict[str, Any]) -> None:
             f"Client assertion is not within its valid time range. Current time: "
             f"{ctx.now_dt().isoformat()}.",
         )
-    if isinstance(nbf, (int, float)) and exp - nbf > MAX_ASSERTION_AGE * 24:
-        raise InvalidClient(700024, "Client assertion lifetime is too long.")
 
 
 def _check_assertion(
@@ -193,6 +200,11 @@ def _check_assertion(
             ctx, app, header, claims, signing_input, signature, federated[0].audiences
         )
 
+    # A federated token's lifetime is its issuer's business; a certificate assertion is
+    # made for one request, so a long-lived one is suspicious.
+    iat = claims.get("nbf", claims.get("iat"))
+    if isinstance(iat, (int, float)) and float(claims["exp"]) - iat > MAX_ASSERTION_LIFETIME:
+        raise InvalidClient(700024, "Client assertion lifetime is too long.")
     if claims.get("iss") != app.client_id or claims.get("sub") != app.client_id:
         raise InvalidClient(
             700021, "Client assertion application identifier doesn't match 'client_id' parameter."
@@ -205,10 +217,11 @@ def _check_assertion(
             "Error validating credentials. The provided value for the input parameter 'client_assertion' is not valid: "
             f"audience '{str(aud)[:100]}' is not the token endpoint.",
         )
-    thumbprint_s256, thumbprint = header.get("x5t#S256"), header.get("x5t")
+    # Clients differ in padding and alphabet (MSAL pads): compare the digests themselves.
+    thumbprint_s256, thumbprint = _digest(header.get("x5t#S256")), _digest(header.get("x5t"))
     for registered in app.certificates:
         cert, sha1, sha256 = _cert(registered.pem)
-        if thumbprint_s256 == sha256 or thumbprint == sha1:
+        if thumbprint_s256 == _digest(sha256) or thumbprint == _digest(sha1):
             if not _verify_rsa(cert.public_key(), str(header.get("alg")), signing_input, signature):
                 break
             _check_jti(ctx, app, claims)
@@ -249,7 +262,8 @@ def _check_federated(
 ) -> str:
     """Federated assertions must come from an issuer this mock serves (its own tenants)."""
     aud = claims.get("aud")
-    if aud not in audiences:
+    named = [tenant.resource_app(a) for a in audiences for tenant in ctx.directory.tenants]
+    if aud not in audiences and not any(app and app.answers_to(str(aud)) for app in named):
         raise InvalidClient(
             700211,
             f"No matching federated identity record found for presented assertion "

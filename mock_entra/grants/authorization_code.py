@@ -15,6 +15,7 @@ from mock_entra.claims import public_sid
 from mock_entra.context import Context
 from mock_entra.errors import InvalidGrant
 from mock_entra.grants.common import TokenRequest, delegated_grant, user_token_response
+from mock_entra.policies import interactive_amr
 from mock_entra.scopes import parse_scopes
 from mock_entra.tenant.model import Tenant
 
@@ -130,11 +131,14 @@ def handle(req: TokenRequest) -> dict[str, Any]:
     resource, granted = delegated_grant(req, scopes, user)
     family = secrets.token_hex(16)
     ctx.store.put("code_family", code, {"family": family}, ctx.now() + 3600)
+    amr, acrs = interactive_amr(rec.get("claims"), rec.get("amr") or ["pwd"])
+    if any(p.applies(resource, user, req.client.app.client_id) for p in req.tenant.mfa_policies):
+        amr = sorted({*amr, "mfa"})  # the interactive sign-in performed what the policy wants
     session = {
         "sid": public_sid(rec.get("sid")),
         "auth_time": rec.get("auth_time"),
-        "amr": rec.get("amr") or ["pwd"],
-        "acrs": rec.get("acrs") or [],
+        "amr": amr,
+        "acrs": acrs,
     }
     return user_token_response(
         req,

@@ -14,6 +14,7 @@ from typing import Any
 from mock_entra.errors import InvalidGrant, InvalidRequest
 from mock_entra.grants.common import TokenRequest, delegated_grant, user_token_response
 from mock_entra.jwt import graph_signed_form, unverified_parts, verify_rs256
+from mock_entra.policies import check_mfa
 from mock_entra.scopes import parse_scopes
 from mock_entra.tenant.model import Application
 
@@ -116,6 +117,7 @@ def handle(req: TokenRequest) -> dict[str, Any]:
     assert scopes.resource is not None
     check_required_access(req.client.app, scopes.resource)
     resource, granted = delegated_grant(req, scopes, user)
+    check_mfa(req.tenant, resource, user, req.client.app.client_id, claims.get("amr") or [])
     session = {
         "sid": claims.get("sid"),
         "amr": claims.get("amr") or ["pwd"],

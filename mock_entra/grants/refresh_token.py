@@ -12,6 +12,7 @@ from typing import Any
 
 from mock_entra.errors import InvalidGrant
 from mock_entra.grants.common import RT_PREFIX, TokenRequest, delegated_grant, user_token_response
+from mock_entra.policies import check_mfa
 from mock_entra.scopes import parse_scopes
 
 GRANT_TYPE = "refresh_token"
@@ -59,6 +60,7 @@ def handle(req: TokenRequest) -> dict[str, Any]:
         raise _revoked()
     scopes = parse_scopes(req.tenant, req.params.get("scope") or "openid offline_access")
     resource, granted = delegated_grant(req, scopes, user)
+    check_mfa(req.tenant, resource, user, req.client.app.client_id, rec.get("amr") or [])
     return user_token_response(
         req,
         user=user,

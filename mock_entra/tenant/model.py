@@ -173,6 +173,29 @@ class ManagedIdentity(_Strict):
     _check_ids = field_validator("client_id", "principal_id")(_guid)
 
 
+class MfaPolicy(_Strict):
+    """A Conditional Access stand-in: MFA required for a resource (optionally per user/app).
+
+    Silent flows (refresh, On-Behalf-Of) for a session without MFA answer 50076 with a
+    ``claims`` challenge naming this policy; an interactive sign-in satisfies it.
+    """
+
+    id: str
+    name: str = "Require MFA"
+    resource: str  # client id or identifier URI
+    users: list[str] = []  # UPNs or oids; empty: everyone
+    clients: list[str] = []  # calling apps; empty: any
+
+    _check_id = field_validator("id")(_guid)
+
+    def applies(self, resource: Application, user: User, client_id: str) -> bool:
+        if not resource.answers_to(self.resource):
+            return False
+        if self.users and not {user.upn.lower(), user.oid} & {u.lower() for u in self.users}:
+            return False
+        return not self.clients or client_id in self.clients
+
+
 class TokenLifetimes(_Strict):
     """Seconds. Entra's defaults: access 60-90 min, ID 1 h, refresh 90 days, code 10 min."""
 
@@ -191,6 +214,7 @@ class Tenant(_Strict):
     groups: list[Group] = []
     consent_grants: list[ConsentGrant] = []
     managed_identities: list[ManagedIdentity] = []
+    mfa_policies: list[MfaPolicy] = []
     lifetimes: TokenLifetimes = TokenLifetimes()
 
     _check_id = field_validator("id")(_guid)
@@ -232,7 +256,9 @@ class Tenant(_Strict):
     def user_group_ids(self, user: User) -> list[str]:
         return [g.id for g in (self.group(name) for name in user.groups) if g is not None]
 
-    def consented_scopes(self, client_id: str, resource: Application, user: User | None) -> set[str]:
+    def consented_scopes(
+        self, client_id: str, resource: Application, user: User | None
+    ) -> set[str]:
         """Scopes ``client_id`` may use on ``resource`` for ``user`` (admin or user grants)."""
         scopes: set[str] = set()
         for grant in self.consent_grants:
