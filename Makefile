@@ -19,12 +19,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -m mock_entra.launcher
+	$(BIN)/python -m stack
 
 lint: $(STAMP)
-	$(BIN)/ruff check mock_entra backend frontend scenarios tests
-	$(BIN)/ruff format --check mock_entra backend frontend scenarios tests
-	$(BIN)/mypy mock_entra backend frontend scenarios
+	$(BIN)/ruff check mock_entra backend frontend scenarios stack tests
+	$(BIN)/ruff format --check mock_entra backend frontend scenarios stack tests
+	$(BIN)/mypy mock_entra backend frontend scenarios stack
 
 typecheck: lint
 

@@ -1,0 +1,1 @@
+"""Run the whole system locally: the mock identity platform, the backend and the frontend."""
