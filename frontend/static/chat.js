@@ -28,7 +28,7 @@
     const li = document.createElement("li");
     li.className = "msg tool " + cls;
     const d = document.createElement("details");
-    d.open = cls === "tool-result";
+    d.open = false; // compact: the answer stays in view; details on demand
     const s = document.createElement("summary");
     s.textContent = title;
     const pre = document.createElement("pre");
@@ -48,7 +48,7 @@
       toolBlock("tool-call", label("toolCall") + ": " + data.name + " " + JSON.stringify(data.arguments), data.arguments);
       state.answer = null;
     } else if (event === "tool_result") {
-      toolBlock("tool-result" + (data.error ? " failed" : ""), label("toolResult") + ": " + data.name, data.result);
+      toolBlock("tool-result" + (data.error ? " failed" : ""), (data.error ? "✗ " : "✓ ") + label("toolResult") + ": " + data.name, data.result);
       state.answer = null;
     } else if (event === "challenge") {
       const body = add("notice", "⚠", (data.message ? data.message + " — " : "") + data.text);
