@@ -65,6 +65,9 @@ def delegated_grant(
     consented = consented_scopes(req.ctx, req.tenant, req.client.app.client_id, resource, user)
     granted = granted_delegated(req.tenant, req.client.app.client_id, scopes, consented)
     missing = set(granted) - consented
+    if scopes.is_default and not granted:
+        # .default means "what was consented"; nothing consented is not an empty token.
+        missing = {".default"}
     if missing:
         raise consent_required(req.client.app, resource, missing)
     return resource, granted

@@ -147,11 +147,6 @@ async def test_e5_missing_consent_is_a_consent_challenge(
     assert set(challenge) == {"error", "aadsts", "suberror", "claims", "scopes", "message"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="mock_entra: OBO for /.default without consent issues a token with an empty scp "
-    "instead of answering AADSTS65001 as Entra does",
-)
 async def test_e5_tool_surfaces_consent_challenge(
     second_mock: Callable[..., Any], tmp_path: Path
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,10 +11,12 @@ from mock_entra.jwt import sign
 from mock_entra.testing import (
     API_APP_ID_URI,
     API_CLIENT_ID,
+    SEARCH_RESOURCE,
     RunningMock,
     Tokens,
+    run_mock,
 )
-from tests.conftest import decode
+from tests.conftest import decode, write_tenant_file
 
 
 def assert_obo_error(result: dict[str, Any], error: str, aadsts: int) -> None:
@@ -106,3 +109,21 @@ def test_obo_keeps_the_user_and_changes_the_app(entra_tokens: Tokens, alice_api_
     claims = decode(result["access_token"])
     assert claims["appid"] == API_CLIENT_ID
     assert claims["oid"] == decode(alice_api_token)["oid"]
+
+
+def test_dot_default_with_nothing_consented_needs_consent_not_an_empty_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def drop_search_consent(data: dict[str, Any]) -> None:
+        tenant = data["tenants"][0]
+        tenant["consent_grants"] = [
+            g for g in tenant["consent_grants"] if g["resource"] != SEARCH_RESOURCE
+        ]
+
+    with run_mock(config=write_tenant_file(tmp_path / "t.yaml", drop_search_consent)) as mock:
+        for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"):
+            monkeypatch.setenv(name, str(mock.ca_bundle))
+        tokens = Tokens(mock)
+        result = tokens.obo(tokens.sign_in("carol")["access_token"])
+    assert_obo_error(result, "invalid_grant", 65001)
+    assert result["suberror"] == "consent_required"
