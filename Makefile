@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck bench install clean
+.PHONY: run test lint typecheck bench install clean e2e-real
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .state .pytest_cache .mypy_cache .ruff_cache
+
+# Against a real tenant (the entra profile in .env); says so and exits 0 without one.
+e2e-real: $(STAMP)
+	$(BIN)/python -m stack e2e-real

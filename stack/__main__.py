@@ -1,5 +1,7 @@
+"""``python -m stack [run|check|export-entra|parity|e2e-real]``."""
+
 import sys
 
-from stack.run import main
+from stack.cli import main
 
 sys.exit(main())
