@@ -124,6 +124,49 @@ class Store:
             changed += 1
         return changed
 
+    def take(self, kind: str, key: str, now: float) -> dict[str, Any] | None:
+        """Spend one use of a counted item, atomically across workers (admin faults).
+
+        ``remaining`` in the value is the uses left (null: unlimited) and ``hits`` counts
+        uses; None when the item is unknown, expired or used up.
+        """
+        row = (
+            self._conn()
+            .execute(
+                "UPDATE items SET value=json_set(value, '$.hits', "
+                "coalesce(json_extract(value, '$.hits'), 0) + 1, '$.remaining', "
+                "json_extract(value, '$.remaining') - 1) "
+                "WHERE kind=? AND key=? AND expires>? AND used=0 "
+                "AND coalesce(json_extract(value, '$.remaining'), 1) > 0 RETURNING value",
+                (kind, key, now),
+            )
+            .fetchone()
+        )
+        return json.loads(row[0]) if row else None
+
+    def latest(
+        self, kind: str, now: float, limit: int, where: dict[str, str] | None = None
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """Live items of ``kind``, highest key first, whose fields equal ``where``."""
+        sql = "SELECT key, value FROM items WHERE kind=? AND expires>? AND used=0"
+        args: list[Any] = [kind, now]
+        for name, value in (where or {}).items():
+            sql += " AND json_extract(value, ?)=?"
+            args += [f"$.{name}", value]
+        sql += " ORDER BY key DESC LIMIT ?"
+        rows = self._conn().execute(sql, (*args, limit)).fetchall()
+        return [(k, json.loads(v)) for k, v in rows]
+
+    def delete_kind(self, kind: str, *, expired_at: float | None = None) -> int:
+        """Delete every item of ``kind`` (or only those expired at ``expired_at``)."""
+        if expired_at is None:
+            cur = self._conn().execute("DELETE FROM items WHERE kind=?", (kind,))
+        else:
+            cur = self._conn().execute(
+                "DELETE FROM items WHERE kind=? AND expires<=?", (kind, expired_at)
+            )
+        return cur.rowcount
+
     def purge(self, now: float) -> None:
         self._conn().execute("DELETE FROM items WHERE expires<=?", (now,))
 
