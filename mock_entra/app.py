@@ -13,10 +13,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from mock_entra.admin.middleware import ControlMiddleware
 from mock_entra.clock import Clock, system_clock
 from mock_entra.context import Context
 from mock_entra.errors import InvalidRequest, OAuthError, ServerError
-from mock_entra.routes import authorize, discovery, health, logout, managed_identity, token
+from mock_entra.routes import admin, authorize, discovery, health, logout, managed_identity, token
 from mock_entra.settings import MockSettings
 from mock_entra.tenant import Directory, load_directory
 
@@ -52,6 +53,10 @@ def create_app(
     async def _oauth_error(request: Request, exc: OAuthError) -> JSONResponse:
         return oauth_error_response(exc, ctx)
 
+    @app.exception_handler(admin.AdminError)
+    async def _admin_error(request: Request, exc: admin.AdminError) -> JSONResponse:
+        return exc.response()
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
@@ -73,8 +78,10 @@ def create_app(
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return oauth_error_response(ServerError(90033, "A transient error has occurred."), ctx)
 
-    for module in (health, discovery, authorize, logout, token, managed_identity):
+    for module in (health, discovery, authorize, logout, token, managed_identity, admin):
         app.include_router(module.router)
+    # Faults, per-tenant clocks, the request log and the worker header (admin API).
+    app.add_middleware(ControlMiddleware, ctx=ctx)
     return app
 
 

@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from mock_entra.admin.tokens import apply_token_faults
 from mock_entra.context import Context
 from mock_entra.jwt import sign
 from mock_entra.keys import b64url
@@ -176,11 +177,25 @@ def mint_access_token(ctx: Context, s: Subject, *, lifetime: int | None = None) 
     lifetime = lifetime or s.tenant.lifetimes.access_token
     claims = access_token_claims(ctx, s, now, lifetime)
     key = ctx.ring(s.tenant.id).signing_key(now)
-    return sign(claims, key, header_nonce=s.resource.header_nonce), lifetime
+    claims, signer = apply_token_faults(
+        ctx, "access", claims, key, tenant_id=s.tenant.id, client_id=s.client_id,
+        user_keys=_user_keys(s.user),
+    )  # fmt: skip
+    return sign(claims, signer, header_nonce=s.resource.header_nonce), lifetime
 
 
 def mint_id_token(ctx: Context, claims: dict[str, Any], tenant: Tenant) -> str:
-    return sign(claims, ctx.ring(tenant.id).signing_key(ctx.now()))
+    key = ctx.ring(tenant.id).signing_key(ctx.now())
+    user = tenant.user(str(claims.get("oid", "")))
+    claims, signer = apply_token_faults(
+        ctx, "id", claims, key, tenant_id=tenant.id, client_id=str(claims.get("aud", "")),
+        user_keys=_user_keys(user),
+    )  # fmt: skip
+    return sign(claims, signer)
+
+
+def _user_keys(user: User | None) -> frozenset[str]:
+    return frozenset({user.oid, user.upn.lower()}) if user else frozenset()
 
 
 def client_info(user: User, tenant: Tenant) -> str:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 from fastapi import Request
 
-from mock_entra.clock import Clock, as_datetime, system_clock
+from mock_entra.admin import scope
+from mock_entra.admin.faults import FaultStore
+from mock_entra.admin.tenants import ClockOffsets, RuntimeTenants
+from mock_entra.clock import Clock, system_clock
 from mock_entra.errors import InvalidRequest
 from mock_entra.keys import KeyRing, KeyStore
 from mock_entra.settings import MockSettings
@@ -35,10 +39,24 @@ class Context:
 
     # -- time ------------------------------------------------------------------------
     def now(self) -> float:
-        return self.clock()
+        # The admin API can move one tenant's clock: everything a request for that
+        # tenant does (token times, code expiry, assertion checks) sees the shifted time.
+        return self.clock() + scope.clock_offset()
 
     def now_dt(self) -> datetime:
-        return as_datetime(self.clock)
+        return datetime.fromtimestamp(self.now(), tz=UTC)
+
+    @cached_property
+    def runtime_tenants(self) -> RuntimeTenants:
+        return RuntimeTenants(self.store, self.directory, lambda: self.clock())
+
+    @cached_property
+    def clock_offsets(self) -> ClockOffsets:
+        return ClockOffsets(self.store, lambda: self.clock())
+
+    @cached_property
+    def faults(self) -> FaultStore:
+        return FaultStore(self.store, lambda: self.clock(), lambda t: self.tenant(t).id)
 
     # -- tenants and issuers ---------------------------------------------------------
     @property
@@ -47,11 +65,12 @@ class Context:
 
     def tenant(self, id_or_domain: str) -> Tenant:
         """The tenant a path names, or Entra's AADSTS90002 answer."""
-        tenant = self.directory.tenant(id_or_domain)
+        tenant = self.directory.tenant(id_or_domain) or self.runtime_tenants.find(id_or_domain)
         if tenant is None:
             raise InvalidRequest(
-                90002, f"Tenant '{id_or_domain[:64]}' not found. Check to make sure you have the "
-                "correct tenant ID and are signing into the correct cloud."
+                90002,
+                f"Tenant '{id_or_domain[:64]}' not found. Check to make sure you have the "
+                "correct tenant ID and are signing into the correct cloud.",
             )
         return tenant
 

@@ -26,6 +26,9 @@ class MockSettings(BaseSettings):
     # Entra requires PKCE only for SPAs and public clients; strict mode requires it always.
     require_pkce: bool = False
     log_requests: bool = True
+    # The admin API (/_admin) is as powerful as the mock: clients not on loopback must
+    # present this as a bearer token; empty means they are refused.
+    admin_token: str = ""
     # The App Service managed-identity protocol's shared secret (IDENTITY_HEADER): it
     # keeps server-side request forgery from reaching the token endpoint.
     identity_header: str = "mock-identity-header"

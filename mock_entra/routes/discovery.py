@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
+from mock_entra.admin.effects import broken_jwks
 from mock_entra.context import Context, get_context
 
 router = APIRouter(tags=["discovery"])
@@ -22,7 +23,9 @@ def _v2_document(ctx: Context, tenant_id: str) -> dict[str, Any]:
     return {
         "token_endpoint": ep(tenant_id, "oauth2/v2.0/token"),
         "token_endpoint_auth_methods_supported": [
-            "client_secret_post", "private_key_jwt", "client_secret_basic"
+            "client_secret_post",
+            "private_key_jwt",
+            "client_secret_basic",
         ],
         "jwks_uri": ep(tenant_id, "discovery/v2.0/keys"),
         "response_modes_supported": ["query", "fragment", "form_post"],
@@ -39,13 +42,31 @@ def _v2_document(ctx: Context, tenant_id: str) -> dict[str, Any]:
         "frontchannel_logout_supported": True,
         "end_session_endpoint": ep(tenant_id, "oauth2/v2.0/logout"),
         "claims_supported": [
-            "sub", "iss", "cloud_instance_name", "cloud_instance_host_name", "cloud_graph_host_name",
-            "msgraph_host", "aud", "exp", "iat", "auth_time", "acr", "nonce",
-            "preferred_username", "name", "tid", "ver", "at_hash", "c_hash", "email",
+            "sub",
+            "iss",
+            "cloud_instance_name",
+            "cloud_instance_host_name",
+            "cloud_graph_host_name",
+            "msgraph_host",
+            "aud",
+            "exp",
+            "iat",
+            "auth_time",
+            "acr",
+            "nonce",
+            "preferred_username",
+            "name",
+            "tid",
+            "ver",
+            "at_hash",
+            "c_hash",
+            "email",
         ],
         "code_challenge_methods_supported": ["plain", "S256"],
         "grant_types_supported": [
-            "authorization_code", "refresh_token", "client_credentials",
+            "authorization_code",
+            "refresh_token",
+            "client_credentials",
             "urn:ietf:params:oauth:grant-type:jwt-bearer",
         ],
         "kerberos_endpoint": ep(tenant_id, "kerberos"),
@@ -88,6 +109,8 @@ def discovery_v1(tenant: str, ctx: Context = Depends(get_context)) -> JSONRespon
 
 @router.get("/{tenant}/discovery/v2.0/keys")
 @router.get("/{tenant}/discovery/keys")
-def jwks(tenant: str, ctx: Context = Depends(get_context)) -> JSONResponse:
+def jwks(tenant: str, ctx: Context = Depends(get_context)) -> Response:
     t = ctx.tenant(tenant)
-    return JSONResponse(ctx.ring(t.id).jwks(ctx.now(), ctx.issuer_v2(t.id)), headers=_CACHE)
+    document = ctx.ring(t.id).jwks(ctx.now(), ctx.issuer_v2(t.id))
+    # Test switch (admin API): a broken or unavailable JWKS for this tenant (scenario D25).
+    return broken_jwks(ctx, document) or JSONResponse(document, headers=_CACHE)

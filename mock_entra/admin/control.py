@@ -1,0 +1,85 @@
+"""The admin operations, free of HTTP: access check, reset, keys, tenants listing."""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+from typing import TYPE_CHECKING, Any
+
+from mock_entra.admin.faults import FAULT
+from mock_entra.admin.journal import REQUEST
+from mock_entra.admin.tenants import CLOCK, TENANT, TENANT_DOMAIN
+
+if TYPE_CHECKING:
+    from mock_entra.context import Context
+
+# What a reset forgets: test controls, and the state flows leave behind (codes,
+# refresh tokens, sign-in sessions, pending sign-ins, user consents, assertion ids).
+RESET_KINDS = (
+    FAULT,
+    CLOCK,
+    REQUEST,
+    "code",
+    "code_family",
+    "rt",
+    "session",
+    "authreq",
+    "consent",
+    "jti",
+)
+
+
+def is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    try:
+        address = ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        return host == "localhost"
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
+def admin_allowed(ctx: Context, client_host: str | None, authorization: str | None) -> bool:
+    """Loopback clients always; others only with the configured admin bearer token."""
+    if is_loopback(client_host):
+        return True
+    expected = ctx.settings.admin_token
+    if not expected or not authorization:
+        return False
+    scheme, _, presented = authorization.partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        presented.strip().encode(), expected.encode()
+    )
+
+
+def reset(ctx: Context) -> dict[str, int]:
+    """Back to the start: shipped tenants and keys stay, everything else goes."""
+    removed = {"runtime_tenants": 0}
+    for tenant_id in ctx.runtime_tenants.ids():
+        if ctx.runtime_tenants.delete(tenant_id):
+            removed["runtime_tenants"] += 1
+            for suffix in (".json", ".lock"):
+                (ctx.keys.dir / f"{tenant_id}{suffix}").unlink(missing_ok=True)
+    for kind in (TENANT, TENANT_DOMAIN, *RESET_KINDS):
+        removed[kind] = ctx.store.delete_kind(kind)
+    return removed
+
+
+def key_states(ctx: Context, tenant_id: str) -> dict[str, Any]:
+    keys = ctx.ring(tenant_id).keys(ctx.clock())
+    return {
+        "tenant": tenant_id,
+        "keys": [{"kid": k.kid, "state": k.state, "created": k.created} for k in keys],
+    }
+
+
+def tenants(ctx: Context) -> list[dict[str, Any]]:
+    shipped = [{"id": t.id, "domain": t.domain, "runtime": False} for t in ctx.directory.tenants]
+    runtime = []
+    for tenant_id in ctx.runtime_tenants.ids():
+        tenant = ctx.runtime_tenants.find(tenant_id)
+        if tenant is not None:
+            runtime.append({"id": tenant.id, "domain": tenant.domain, "runtime": True})
+    return shipped + runtime

@@ -1,0 +1,129 @@
+"""The request log: what each protocol request asked and how it was answered.
+
+Parameters are kept by an allow-list: everything not known to be harmless (codes,
+tokens, secrets, assertions, passwords, verifiers, hints that carry tokens) is
+replaced by its length before it is stored, so no credential ever reaches the store.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from mock_entra.admin.scope import RequestScope
+from mock_entra.store import Store
+
+REQUEST = "request"
+RETENTION = 3600.0
+_TRIM_EVERY = 256
+_MAX_VALUE = 512
+
+# Public by nature: identifiers, URIs, scopes and protocol switches.
+SAFE_PARAMS = frozenset(
+    {
+        "api-version",
+        "claims",
+        "client_assertion_type",
+        "client_id",
+        "client_info",
+        "code_challenge",
+        "code_challenge_method",
+        "decision",
+        "domain_hint",
+        "grant_type",
+        "login_hint",
+        "max_age",
+        "mi_res_id",
+        "msi_res_id",
+        "nonce",
+        "object_id",
+        "post_logout_redirect_uri",
+        "principal_id",
+        "prompt",
+        "redirect_uri",
+        "requested_token_use",
+        "resource",
+        "response_mode",
+        "response_type",
+        "scope",
+        "state",
+        "username",
+    }
+)
+
+
+def redact(params: Mapping[str, str]) -> dict[str, str]:
+    """Parameters safe to keep; anything else only by length."""
+    return {
+        key[:64]: value[:_MAX_VALUE] if key in SAFE_PARAMS else f"<redacted {len(value)} chars>"
+        for key, value in params.items()
+    }
+
+
+def auth_scheme(authorization: str | None) -> str | None:
+    """Only the scheme of an Authorization header ("Basic", "Bearer") is worth a log line."""
+    if not authorization:
+        return None
+    return authorization.split(" ", 1)[0][:16]
+
+
+class Journal:
+    """Request log entries in the shared store, newest first, for one hour."""
+
+    def __init__(self, store: Store, clock: Any) -> None:
+        self.store = store
+        self.clock = clock
+        self._counter = itertools.count()
+
+    def record(
+        self,
+        req: RequestScope,
+        *,
+        method: str,
+        path: str,
+        params: Mapping[str, str],
+        authorization: str | None,
+        status: int,
+        started: float,
+        error: Mapping[str, Any] | None,
+    ) -> None:
+        now = self.clock()
+        n = next(self._counter)
+        # time first, so keys sort by time across workers; pid and counter keep them unique.
+        key = f"{time.time_ns():020d}-{os.getpid()}-{n}"
+        entry: dict[str, Any] = {
+            "id": key,
+            "time": now,
+            "worker": os.getpid(),
+            "method": method,
+            "path": path[:512],
+            "endpoint": req.endpoint,
+            "tenant": req.tenant_id,
+            "client_id": req.client_id,
+            "user": sorted(req.user_keys),
+            "grant_type": req.grant_type,
+            "params": redact(params),
+            "auth_scheme": auth_scheme(authorization),
+            "status": status,
+            "duration_ms": round((time.monotonic() - started) * 1000, 1),
+            "faults": sorted(req.applied),
+            "clock_offset": req.clock_offset,
+        }
+        if error:
+            entry["error"] = {
+                k: error[k] for k in ("error", "error_codes", "suberror") if k in error
+            }
+        self.store.put(REQUEST, key, entry, now + RETENTION)
+        if n % _TRIM_EVERY == 0:
+            self.store.delete_kind(REQUEST, expired_at=now)
+
+    def latest(
+        self, *, tenant: str | None, client_id: str | None, limit: int
+    ) -> list[dict[str, Any]]:
+        where = {"tenant": tenant} if tenant else {}
+        if client_id:
+            where["client_id"] = client_id.lower()
+        return [v for _, v in self.store.latest(REQUEST, self.clock(), limit, where)]

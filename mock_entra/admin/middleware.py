@@ -1,0 +1,215 @@
+"""One ASGI middleware applies the test controls to every protocol request.
+
+It names the request's scope (endpoint, tenant, client, user, grant), moves the
+clock for tenants with an offset, answers with a response-level fault when one
+matches, logs the request (redacted), and tags every answer with the worker's pid
+(``X-Mock-Entra-Worker``) so tests can tell the workers of ``--workers N`` apart.
+
+It is pure ASGI rather than ``BaseHTTPMiddleware``: it must read the form body to
+see the client and grant, then replay it, unchanged, for the route.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import TYPE_CHECKING, Any
+
+from mock_entra.admin import scope
+from mock_entra.admin.effects import response_for, truncated
+from mock_entra.admin.faults import RESPONSE_EFFECTS
+from mock_entra.admin.journal import Journal
+from mock_entra.admin.requests import classify, describe, parse_params
+from mock_entra.admin.scope import RequestScope
+
+if TYPE_CHECKING:
+    from mock_entra.context import Context
+
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[MutableMapping[str, Any], Receive, Send], Awaitable[None]]
+
+log = logging.getLogger("mock_entra.admin")
+
+WORKER_HEADER = b"x-mock-entra-worker"
+# Bodies the token endpoint would accept at all (routes/token.py MAX_BODY); larger
+# ones pass through unread and the route refuses them.
+_PEEK_LIMIT = 64 * 1024
+_ERROR_CAPTURE = 8 * 1024
+
+
+def _header(scope_: MutableMapping[str, Any], name: bytes) -> str | None:
+    for key, value in scope_.get("headers", []):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
+    """The whole request body, and a ``receive`` that replays it for the app."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    body = b"".join(chunks)
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return body, replay
+
+
+class ControlMiddleware:
+    def __init__(self, app: ASGIApp, ctx: Context) -> None:
+        self.app = app
+        self.ctx = ctx
+        self.journal = Journal(ctx.store, lambda: ctx.clock())
+        self.worker = str(os.getpid()).encode()
+
+    async def __call__(
+        self, scope_: MutableMapping[str, Any], receive: Receive, send: Send
+    ) -> None:
+        if scope_["type"] != "http":
+            await self.app(scope_, receive, send)
+            return
+
+        async def tagged(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (WORKER_HEADER, self.worker)]
+            await send(message)
+
+        route = classify(scope_["path"])
+        if route is None:
+            await self.app(scope_, receive, tagged)
+            return
+        await self._protocol(route, scope_, receive, tagged)
+
+    async def _protocol(
+        self,
+        route: tuple[Any, str],
+        scope_: MutableMapping[str, Any],
+        receive: Receive,
+        send: Send,
+    ) -> None:
+        started = time.monotonic()
+        body = b""
+        ctype = (_header(scope_, b"content-type") or "").split(";")[0].strip().lower()
+        length = _header(scope_, b"content-length") or ""
+        if (
+            scope_["method"] == "POST"
+            and ctype == "application/x-www-form-urlencoded"
+            and length.isdigit()
+            and int(length) <= _PEEK_LIMIT
+        ):
+            body, receive = await _read_body(receive)
+        params = parse_params(scope_.get("query_string", b""), body)
+        authorization = _header(scope_, b"authorization")
+        req = describe(self.ctx, route[0], route[1], params, authorization)
+        recorded = False
+
+        def record(status: int, error: dict[str, Any] | None) -> None:
+            nonlocal recorded
+            recorded = True
+            self.journal.record(
+                req,
+                method=scope_["method"],
+                path=scope_["path"],
+                params=params,
+                authorization=authorization,
+                status=status,
+                started=started,
+                error=error,
+            )
+
+        token = scope.enter(req)
+        try:
+            await self._answer(req, scope_, receive, _observing(send, record))
+        finally:
+            scope.leave(token)
+            if not recorded:  # the app raised; the error handler outside answers 500
+                record(500, None)
+
+    async def _answer(
+        self, req: RequestScope, scope_: MutableMapping[str, Any], receive: Receive, send: Send
+    ) -> None:
+        fault = self.ctx.faults.first(req, RESPONSE_EFFECTS)
+        if fault is None:
+            await self.app(scope_, receive, send)
+            return
+        log.info("fault %s (%s) on %s", fault["id"], fault["effect"], scope_["path"])
+        effect = fault["effect"]
+        if effect == "delay":
+            await asyncio.sleep(float(fault["seconds"]))
+            await self.app(scope_, receive, send)
+        elif effect == "truncate":
+            await self.app(scope_, receive, _truncating(send, fault.get("keep_bytes")))
+        else:
+            await response_for(fault, self.ctx.now_dt())(scope_, receive, send)
+
+
+def _observing(send: Send, record: Callable[[int, dict[str, Any] | None], None]) -> Send:
+    """Log the request as its last body part leaves: a client that reads the answer and
+    then asks for the log finds it there. Error fields are kept; success bodies
+    (tokens) never are."""
+    status = 500
+    captured: list[bytes] = []
+
+    async def observe(message: Message) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif message["type"] == "http.response.body":
+            if status >= 400 and sum(map(len, captured)) < _ERROR_CAPTURE:
+                captured.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                error = _error_fields(b"".join(captured)) if status >= 400 else None
+                record(status, error)
+        await send(message)
+
+    return observe
+
+
+def _error_fields(body: bytes) -> dict[str, Any] | None:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _truncating(send: Send, keep_bytes: int | None) -> Send:
+    """Collect the app's answer, then send only its first part with a matching length."""
+    start: Message = {}
+    chunks: list[bytes] = []
+
+    async def cut(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            start.update(message)
+            return
+        if message["type"] != "http.response.body":
+            await send(message)
+            return
+        chunks.append(message.get("body", b""))
+        if message.get("more_body", False):
+            return
+        body = truncated(b"".join(chunks), keep_bytes)
+        headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
+    return cut

@@ -1,0 +1,164 @@
+"""Which endpoint a request hits, and for which tenant, client and user.
+
+Read-only peeks, for fault matching and the request log: the grants do the real
+work and the real checks. Nothing here trusts what it reads (an unverified
+assertion's ``oid`` is only used to pick a fault, never to issue anything).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, unquote
+
+from mock_entra.admin.scope import Endpoint, RequestScope
+from mock_entra.errors import OAuthError
+from mock_entra.tenant.model import Tenant
+
+if TYPE_CHECKING:
+    from mock_entra.context import Context
+
+_ROUTE_TABLE: tuple[tuple[str, Endpoint], ...] = (
+    (r"^/([^/]+)/oauth2/(?:v2\.0/)?token$", "token"),
+    (r"^/([^/]+)/oauth2/(?:v2\.0/)?authorize$", "authorize"),
+    (r"^/([^/]+)/(?:login|consent)$", "authorize"),
+    (r"^/([^/]+)/(?:v2\.0/)?\.well-known/openid-configuration$", "discovery"),
+    (r"^/([^/]+)/discovery/(?:v2\.0/)?keys$", "jwks"),
+    (r"^/([^/]+)/oauth2/(?:v2\.0/)?logout$", "logout"),
+    (r"^()/msi/token$", "managed_identity"),
+    (r"^()/metadata/identity/oauth2/token$", "managed_identity"),
+)
+_ROUTES = tuple((re.compile(pattern), endpoint) for pattern, endpoint in _ROUTE_TABLE)
+_MI_SELECTORS = ("client_id", "object_id", "principal_id")
+
+
+def classify(path: str) -> tuple[Endpoint, str] | None:
+    """(endpoint, tenant path segment) for the protocol endpoints; None for the rest."""
+    if path.startswith("/_admin"):
+        return None
+    for pattern, endpoint in _ROUTES:
+        match = pattern.match(path)
+        if match:
+            return endpoint, match.group(1)
+    return None
+
+
+def parse_params(query: bytes, body: bytes) -> dict[str, str]:
+    """Query and urlencoded form together (first value wins); never raises."""
+    params: dict[str, str] = {}
+    for raw in (query, body):
+        try:
+            pairs = parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
+        except ValueError:
+            continue
+        for key, value in pairs:
+            params.setdefault(key, value)
+    return params
+
+
+def _jwt_claims(token: str) -> dict[str, object]:
+    try:
+        payload = token.split(".")[1]
+        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError, binascii.Error):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _basic_client(authorization: str | None) -> str | None:
+    if not authorization or not authorization.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(authorization[6:].strip()).decode()
+    except (ValueError, binascii.Error):
+        return None
+    return unquote(decoded.partition(":")[0]) or None
+
+
+def _client(params: Mapping[str, str], authorization: str | None) -> str | None:
+    if params.get("client_id"):
+        return params["client_id"]
+    basic = _basic_client(authorization)
+    if basic:
+        return basic
+    assertion = _jwt_claims(params.get("client_assertion", ""))
+    return str(assertion["sub"]) if assertion.get("sub") else None
+
+
+def _user_hint(ctx: Context, endpoint: Endpoint, params: Mapping[str, str]) -> str | None:
+    """The user a request is about, as named by its parameters or the records they point to."""
+    if endpoint == "authorize":
+        return params.get("username") or params.get("login_hint")
+    if endpoint != "token":
+        return None
+    grant = params.get("grant_type")
+    if grant == "authorization_code" and params.get("code"):
+        record = ctx.store.expired("code", params["code"][:4096])
+        return str(record["user"]) if record else None
+    if grant == "refresh_token" and params.get("refresh_token"):
+        record = ctx.store.expired("rt", params["refresh_token"][:4096])
+        return str(record["user"]) if record else None
+    if grant == "urn:ietf:params:oauth:grant-type:jwt-bearer":
+        claims = _jwt_claims(params.get("assertion", ""))
+        return str(claims.get("oid") or claims.get("upn") or "") or None
+    return params.get("username")
+
+
+def _authreq_client(ctx: Context, params: Mapping[str, str]) -> str | None:
+    """The client of a pending sign-in (the login and consent forms name only its id)."""
+    request_id = params.get("request_id", "")
+    if not request_id or len(request_id) > 64:
+        return None
+    record = ctx.store.get("authreq", request_id, ctx.now())
+    request = (record or {}).get("request") or {}
+    return str(request["client_id"]) if request.get("client_id") else None
+
+
+def _managed_identity_tenant(
+    ctx: Context, params: Mapping[str, str]
+) -> tuple[Tenant | None, str | None]:
+    selector = next((params[k].lower() for k in _MI_SELECTORS if params.get(k)), None)
+    for tenant in ctx.directory.tenants:
+        for identity in tenant.managed_identities:
+            if selector in (None, identity.client_id, identity.principal_id):
+                return tenant, identity.client_id
+    return None, selector
+
+
+def describe(
+    ctx: Context,
+    endpoint: Endpoint,
+    segment: str,
+    params: Mapping[str, str],
+    authorization: str | None,
+) -> RequestScope:
+    """The request's scope for fault matching, the per-tenant clock and the log."""
+    tenant: Tenant | None = None
+    client: str | None
+    if endpoint == "managed_identity":
+        tenant, client = _managed_identity_tenant(ctx, params)
+    else:
+        try:
+            tenant = ctx.tenant(segment)
+        except OAuthError:
+            tenant = None
+        client = _client(params, authorization)
+        if client is None and endpoint == "authorize":
+            client = _authreq_client(ctx, params)
+    user_keys: frozenset[str] = frozenset()
+    hint = _user_hint(ctx, endpoint, params)
+    if hint and tenant is not None:
+        user = tenant.user(hint) or tenant.user(f"{hint}@{tenant.domain}")
+        user_keys = frozenset({user.oid, user.upn.lower()}) if user else frozenset({hint.lower()})
+    return RequestScope(
+        endpoint=endpoint,
+        tenant_id=tenant.id if tenant else None,
+        client_id=client.lower()[:128] if client else None,
+        user_keys=user_keys,
+        grant_type=params.get("grant_type") if endpoint == "token" else None,
+        clock_offset=ctx.clock_offsets.get(tenant.id) if tenant else 0.0,
+    )
