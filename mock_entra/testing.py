@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ import msal
 import uvicorn
 from fastapi import FastAPI
 
+from mock_entra.admin.client import AdminClient
 from mock_entra.app import create_app
 from mock_entra.context import Context
 from mock_entra.settings import MockSettings
@@ -125,6 +126,28 @@ class RunningMock:
     def http(self, **kwargs: Any) -> httpx.Client:
         """An httpx client that trusts the mock's CA."""
         return httpx.Client(verify=str(self.ca_bundle), base_url=self.base_url, **kwargs)
+
+    # -- the admin API, over HTTPS (mock_entra.admin.client) ---------------------------
+    @property
+    def admin(self) -> AdminClient:
+        return AdminClient(self.base_url, self.ca_bundle)
+
+    def fault(self, **match_and_effect: Any) -> AbstractContextManager[dict[str, Any]]:
+        """A scoped fault for a ``with`` block, e.g. ``mock.fault(tenant=T, effect="throttle")``."""
+        return self.admin.fault(**match_and_effect)
+
+    def runtime_tenant(self, tenant: dict[str, Any]) -> AbstractContextManager[str]:
+        """A tenant of the test's own (tenant-YAML schema) for a ``with`` block; yields its id."""
+        return self.admin.runtime_tenant(tenant)
+
+    def rotate_keys(self, tenant: str | None = None) -> dict[str, Any]:
+        return self.admin.rotate_keys(tenant or self.tenant_id)
+
+    def requests(
+        self, tenant: str | None = None, client_id: str | None = None, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        """The request log, newest first (credentials redacted)."""
+        return self.admin.requests(tenant, client_id, limit)
 
 
 def _free_socket(host: str, port: int) -> socket.socket:
