@@ -126,5 +126,7 @@ def load_settings(**overrides: object) -> FrontendSettings:
         return FrontendSettings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(str(p) for p in first.get("loc", ())) or "settings"
-        raise SystemExit(f"frontend settings: {field.upper()}: {first['msg']}") from None
+        field = ".".join(str(p) for p in first.get("loc", ()))
+        message = str(first["msg"]).removeprefix("Value error, ")
+        where = f"{field.upper()}: " if field else ""  # cross-field checks name their fields
+        raise SystemExit(f"frontend settings: {where}{message}") from None
