@@ -262,7 +262,7 @@ def _check_federated(
 ) -> str:
     """Federated assertions must come from an issuer this mock serves (its own tenants)."""
     aud = claims.get("aud")
-    named = [tenant.resource_app(a) for a in audiences for tenant in ctx.directory.tenants]
+    named = [tenant.resource_app(a) for a in audiences for tenant in ctx.all_tenants()]
     if aud not in audiences and not any(app and app.answers_to(str(aud)) for app in named):
         raise InvalidClient(
             700211,
@@ -271,7 +271,7 @@ def _check_federated(
         )
     issuer = str(claims.get("iss"))
     tenant = next(
-        (t for t in ctx.directory.tenants if issuer in (ctx.issuer_v2(t.id), ctx.issuer_v1(t.id))),
+        (t for t in ctx.all_tenants() if issuer in (ctx.issuer_v2(t.id), ctx.issuer_v1(t.id))),
         None,
     )
     key = ctx.ring(tenant.id).find(str(header.get("kid")), ctx.now()) if tenant else None

@@ -74,6 +74,11 @@ class Context:
             )
         return tenant
 
+    def all_tenants(self) -> list[Tenant]:
+        """Shipped tenants and the runtime ones every worker shares."""
+        runtime = (self.runtime_tenants.find(tid) for tid in self.runtime_tenants.ids())
+        return [*self.directory.tenants, *(t for t in runtime if t is not None)]
+
     def issuer_v2(self, tenant_id: str) -> str:
         return f"{self.base_url}/{tenant_id}/v2.0"
 

@@ -153,6 +153,7 @@ class KeyRing:
 
     def rotate(self, now: float) -> SigningKey:
         """Promote the published ``next`` key (or a fresh one) and retire the active key."""
+        self.keys(now)  # a ring that never signed gets its first key before it rotates
         with self._locked():
             keys = self._read() if self.path.exists() else []
             promoted = next((k for k in keys if k.state == "next"), None)
@@ -165,6 +166,7 @@ class KeyRing:
 
     def publish_next(self, now: float) -> SigningKey:
         """Publish a key that will sign after the next rotation."""
+        self.keys(now)  # never leave a ring with only a "next" key
         with self._locked():
             keys = self._read() if self.path.exists() else []
             key = next((k for k in keys if k.state == "next"), None)

@@ -36,7 +36,7 @@ class IdentityToken:
 def find_identity(ctx: Context, params: Mapping[str, str]) -> tuple[Tenant, ManagedIdentity]:
     """The identity a request selects; without a selector, the first one (system-assigned)."""
     selector = next(((k, params[k]) for k in _SELECTORS if params.get(k)), None)
-    for tenant in ctx.directory.tenants:
+    for tenant in ctx.all_tenants():
         for identity in tenant.managed_identities:
             if selector is None:
                 return tenant, identity
