@@ -2,8 +2,8 @@
 
 from mock_entra.tenant.loader import TenantFileError, load_directory, load_directory_text
 from mock_entra.tenant.model import (
-    AppRole,
     Application,
+    AppRole,
     ConsentGrant,
     Directory,
     Group,
