@@ -176,8 +176,13 @@ CALLS: dict[str, Callable[[ScenarioRun, dict[str, Any]], Observation]] = {
 
 
 def perform_call(run: ScenarioRun, call: dict[str, Any]) -> Observation:
+    """Run the call; ``save: name`` keeps its answer (``name.json``, ``name.params`` ...)."""
     kinds = [k for k in call if k in CALLS]
-    if len(kinds) != 1 or len(call) != 1:
+    if len(kinds) != 1 or set(call) - {kinds[0], "save"}:
         raise ValueError(f"call needs exactly one of {', '.join(CALLS)}; got {sorted(call)}")
-    spec = call[kinds[0]] or {}
-    return CALLS[kinds[0]](run, spec)
+    obs = CALLS[kinds[0]](run, call[kinds[0]] or {})
+    if "save" in call:
+        saved = {"status": obs.status, "json": obs.json, "params": obs.params,
+                 "location": obs.location, "result": obs.tool_result}  # fmt: skip
+        run.values.save(str(call["save"]), saved)
+    return obs

@@ -30,8 +30,8 @@ class MutationError(ValueError):
 class KeySource(Protocol):
     """What mutations need from the target: keys to sign with and the published JWKS."""
 
-    def trusted_key(self) -> tuple[str, rsa.RSAPrivateKey]:
-        """(kid, key) of the tenant's current signing key: only a mock can give it."""
+    def trusted_key(self, tenant: str | None = None) -> tuple[str, rsa.RSAPrivateKey]:
+        """(kid, key) of a tenant's current signing key: only a mock can give it."""
         ...
 
     def attacker_key(self) -> rsa.RSAPrivateKey: ...
@@ -109,8 +109,9 @@ def _hs256_secret(spec: Any, keys: KeySource) -> bytes:
 
 
 def _op_sign(t: _Token, arg: Any, keys: KeySource) -> None:
-    if arg == "trusted":
-        kid, key = keys.trusted_key()
+    if arg == "trusted" or (isinstance(arg, dict) and "trusted" in arg):
+        # {trusted: <tenant>}: another tenant's real key (a token from a second tenant, D18).
+        kid, key = keys.trusted_key(arg["trusted"] if isinstance(arg, dict) else None)
         t.header.update(alg="RS256", kid=kid, x5t=kid)
         t.head = segment(t.header)
         _rs256(t, key)
@@ -119,7 +120,7 @@ def _op_sign(t: _Token, arg: Any, keys: KeySource) -> None:
         t.head = segment(t.header)
         _rs256(t, keys.attacker_key())
     else:
-        raise MutationError(f"sign wants trusted or attacker, got {arg!r}")
+        raise MutationError(f"sign wants trusted, {{trusted: <tenant>}} or attacker, got {arg!r}")
 
 
 def _op_embed_jwk(t: _Token, arg: Any, keys: KeySource) -> None:

@@ -90,11 +90,12 @@ class ScenarioRun:
     _frontend: Any = None
     _browsers: dict[str, Any] = field(default_factory=dict)
     _attacker: AttackerSite | None = None
+    _last_browser: str = "browser"
     _started: float = field(default_factory=time.time)
 
     # -- KeySource for mutations -----------------------------------------------------
-    def trusted_key(self) -> tuple[str, rsa.RSAPrivateKey]:
-        return self.stack.trusted_key(self.tenant)
+    def trusted_key(self, tenant: str | None = None) -> tuple[str, rsa.RSAPrivateKey]:
+        return self.stack.trusted_key(tenant or self.tenant)
 
     def attacker_key(self) -> rsa.RSAPrivateKey:
         return _attacker_key()
@@ -181,14 +182,15 @@ class ScenarioRun:
             )
         if name not in self._browsers:
             self._browsers[name] = self._frontend.test_client()
+        self._last_browser = name  # ``signed_in`` checks the browser the step used
         return self._browsers[name]
 
     def csrf(self, client: Any) -> str:
         with client.session_transaction() as session:
             return str(session.get("csrf", ""))
 
-    def signed_in(self, name: str = "browser") -> bool:
-        client = self.browser(name)
+    def signed_in(self) -> bool:
+        client = self.browser(self._last_browser)
         with client.session_transaction() as session:
             return bool(session.get("_logged_in_user"))
 
