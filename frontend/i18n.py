@@ -41,7 +41,7 @@ _EN: dict[str, str] = {
     "inspector.signature": "The signature is not shown: the inspector decodes, the API verifies.",
     "chat.title": "Agent chat",
     "chat.lead": "The agent calls the MCP server with your delegated token. Try: “who am I”, "
-    "“search contoso”, “ping”, “my profile”, “get the search token”.",
+    "“search runbook”, “ping”, “my profile”, “get the search token”.",
     "chat.placeholder": "Ask something…",
     "chat.send": "Send",
     "chat.you": "You",
@@ -115,7 +115,7 @@ _JA: dict[str, str] = {
     "inspector.signature": "署名は表示しません。インスペクターはデコードし、API が検証します。",
     "chat.title": "エージェントチャット",
     "chat.lead": "エージェントはあなたの委任トークンで MCP サーバーを呼び出します。"
-    "例:「私は誰」「contoso を検索」「ping」「プロフィール」「検索トークン」",
+    "例:「私は誰」「runbook を検索」「ping」「プロフィール」「検索トークン」",
     "chat.placeholder": "質問を入力…",
     "chat.send": "送信",
     "chat.you": "あなた",
