@@ -212,10 +212,15 @@ class FrontendAuth(identity.flask.Auth):
         return redirect(safe_next(result.get("next_link"), request.host))
 
     def _claims_acceptable(self, claims: dict[str, Any]) -> bool:
-        """MSAL does not check the tenant: the ID token must come from ours (C7)."""
+        """MSAL does not check tenant, issuer or audience: the ID token must be ours (C6, C7)."""
         tid = str(claims.get("tid", "")).lower()
-        return tid == self.settings.expected_tid and claims.get("iss") == (
-            self.settings.expected_issuer
+        # MSAL 1.3x no longer checks the ID token's aud either (C6, OIDC Core §3.1.3.7 step 3).
+        aud = claims.get("aud")
+        audiences = aud if isinstance(aud, list) else [aud]
+        return (
+            tid == self.settings.expected_tid
+            and claims.get("iss") == self.settings.expected_issuer
+            and self.settings.frontend_client_id in audiences
         )
 
     def _forget_user(self) -> None:
