@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import re
 import time
 import uuid
 from contextlib import ExitStack
@@ -35,7 +36,7 @@ from scenarios.steps import STEPS
 from scenarios.values import Values
 
 OTHER_TENANT = "35d94638-998d-45aa-b0d8-43dd7cd23aa6"
-_CSRF = "csrf_token"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 class ScenarioFailed(AssertionError):
@@ -186,8 +187,10 @@ class ScenarioRun:
         return self._browsers[name]
 
     def csrf(self, client: Any) -> str:
-        with client.session_transaction() as session:
-            return str(session.get("csrf", ""))
+        """The session's CSRF token, read from a page as a browser would."""
+        page = client.get("/chat").get_data(as_text=True)
+        found = _CSRF.search(page)
+        return found.group(1) if found else ""
 
     def signed_in(self) -> bool:
         client = self.browser(self._last_browser)
