@@ -182,6 +182,11 @@ def _redirects(obs: Observation, expect: Expect) -> list[str]:
         expect.location_startswith
     ):
         fails.append(f"Location: want {expect.location_startswith!r}…, got {obs.location!r}")
+    fails += [
+        f"Location: want {t!r} in it"
+        for t in expect.location_contains
+        if t not in (obs.location or "")
+    ]
     for key, value in expect.redirect_params.items():
         got = obs.params.get(key)
         ok = got is not None if value is True else str(got) == str(value)

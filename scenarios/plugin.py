@@ -95,7 +95,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> ScenarioFi
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     out = os.environ.get("SCENARIOS_RESULTS")
     props = dict(report.user_properties)
-    if not out or "layer" not in props:
+    # Under xdist the controller gets every worker's report too: write there only.
+    if not out or "layer" not in props or os.environ.get("PYTEST_XDIST_WORKER"):
         return
     if report.when != "call" and not (report.when == "setup" and not report.passed):
         return

@@ -101,6 +101,7 @@ class Expect(_Strict):
     header_absent: list[str] = []
     redirect: bool | None = None
     location_startswith: str | None = None
+    location_contains: list[str] = []
     redirect_params: dict[str, Any] = {}
     redirect_params_absent: list[str] = []
     tool_ok: bool | None = None
