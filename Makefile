@@ -22,8 +22,8 @@ run: $(STAMP)
 	$(BIN)/python -m stack
 
 lint: $(STAMP)
-	$(BIN)/ruff check mock_entra backend frontend scenarios stack tests
-	$(BIN)/ruff format --check mock_entra backend frontend scenarios stack tests
+	$(BIN)/ruff check mock_entra backend frontend scenarios stack tests conftest.py
+	$(BIN)/ruff format --check mock_entra backend frontend scenarios stack tests conftest.py
 	$(BIN)/mypy mock_entra backend frontend scenarios stack
 
 typecheck: lint
