@@ -33,6 +33,21 @@ def entra_configured(env: dict[str, str]) -> str | None:
     return f"missing {', '.join(missing)}" if missing else None
 
 
+def unreachable(env: dict[str, str]) -> str | None:
+    """The first service of a running stack that does not answer /healthz, or None."""
+    import httpx
+
+    from scenarios.stack import RunningStack
+
+    stack = RunningStack(env)
+    for url, verify in ((stack.mock_url, stack.ca_bundle or True), (stack.backend.base_url, True)):
+        try:
+            httpx.get(f"{url}/healthz", verify=verify, timeout=5).raise_for_status()
+        except (httpx.HTTPError, OSError):
+            return url
+    return None
+
+
 def run_catalog(target: str, out: Path, workers: str) -> int:
     out.mkdir(parents=True, exist_ok=True)
     results = out / "results.jsonl"
@@ -125,6 +140,11 @@ def main(argv: list[str] | None = None) -> int:
         if why:
             print(f"entra target: no real Entra credentials configured ({why}); nothing run.")
             return 0
+    if args.target == "running":
+        down = unreachable(dict(os.environ))
+        if down:
+            print(f"running target: {down} is not answering; start the stack (make run) first.")
+            return 1
     code = run_catalog(args.target, args.out, args.workers)
     rows = load(args.out)
     (args.out / "matrix.md").write_text(markdown(rows, args.target), encoding="utf-8")
