@@ -14,17 +14,18 @@ from mock_entra import pkce
 from mock_entra.claims import public_sid
 from mock_entra.context import Context
 from mock_entra.errors import InvalidGrant
-from mock_entra.grants.common import TokenRequest, delegated_grant, user_token_response
+from mock_entra.grants.common import (
+    TokenRequest,
+    delegated_grant,
+    malformed_grant,
+    user_token_response,
+)
 from mock_entra.policies import interactive_amr
 from mock_entra.scopes import parse_scopes
 from mock_entra.tenant.model import Tenant
 
 GRANT_TYPE = "authorization_code"
 _CODE = re.compile(r"^[A-Za-z0-9\-._~]{16,2048}$")
-
-
-def _malformed() -> InvalidGrant:
-    return InvalidGrant(9002313, "Invalid request. Request is malformed or invalid.")
 
 
 def _revoke_first_redemption(req: TokenRequest, code: str) -> None:
@@ -102,7 +103,7 @@ def handle(req: TokenRequest) -> dict[str, Any]:
     ctx = req.ctx
     code = req.require("code")
     if not _CODE.match(code):
-        raise _malformed()
+        raise malformed_grant()
     consumed = ctx.store.consume("code", code, ctx.now())
     if consumed.replayed:
         _revoke_first_redemption(req, code)
@@ -119,7 +120,7 @@ def handle(req: TokenRequest) -> dict[str, Any]:
                 "inactivity. Send a new interactive authorization request for this user and "
                 "resource.",
             )
-        raise _malformed()
+        raise malformed_grant()
     rec = consumed.value
     check_code_record(req, rec)
     check_pkce(rec, req.params.get("code_verifier"))

@@ -41,6 +41,11 @@ class TokenRequest:
         return value
 
 
+def malformed_grant() -> InvalidGrant:
+    """AADSTS9002313: a code or refresh token that is not one the platform issued."""
+    return InvalidGrant(9002313, "Invalid request. Request is malformed or invalid.")
+
+
 def consent_required(client: Application, resource: Application, missing: set[str]) -> InvalidGrant:
     err = InvalidGrant(
         65001,

@@ -11,7 +11,13 @@ import re
 from typing import Any
 
 from mock_entra.errors import InvalidGrant
-from mock_entra.grants.common import RT_PREFIX, TokenRequest, delegated_grant, user_token_response
+from mock_entra.grants.common import (
+    RT_PREFIX,
+    TokenRequest,
+    delegated_grant,
+    malformed_grant,
+    user_token_response,
+)
 from mock_entra.policies import check_mfa
 from mock_entra.scopes import parse_scopes
 
@@ -31,7 +37,7 @@ def handle(req: TokenRequest) -> dict[str, Any]:
     ctx = req.ctx
     token = req.require("refresh_token")
     if not token.startswith(RT_PREFIX) or not _RT.match(token):
-        raise InvalidGrant(9002313, "Invalid request. Request is malformed or invalid.")
+        raise malformed_grant()
     consumed = ctx.store.consume("rt", token, ctx.now())
     if consumed.replayed and consumed.value:
         ctx.store.update_where("rt", "family", consumed.value["family"], {"revoked": True})
@@ -44,7 +50,7 @@ def handle(req: TokenRequest) -> dict[str, Any]:
                 "The refresh token has expired due to inactivity. The token was issued "
                 "on an earlier date and was inactive for the configured lifetime.",
             )
-        raise InvalidGrant(9002313, "Invalid request. Request is malformed or invalid.")
+        raise malformed_grant()
     if rec.get("revoked"):
         raise _revoked()
     if rec["tenant"] != req.tenant.id:

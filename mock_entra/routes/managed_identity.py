@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
@@ -11,6 +13,7 @@ from mock_entra.context import Context, get_context
 from mock_entra.errors import OAuthError
 from mock_entra.managed_identity import (
     IdentityNotFound,
+    IdentityToken,
     app_service_body,
     identity_token,
     imds_body,
@@ -26,6 +29,19 @@ def _error(status: int, error: str, description: str) -> JSONResponse:
     return JSONResponse({"error": error, "error_description": description}, status_code=status)
 
 
+def _token_answer(
+    ctx: Context, params: Mapping[str, str], body: Callable[[IdentityToken, float], dict[str, Any]]
+) -> JSONResponse:
+    """The token in the protocol's shape, or the protocol's error body."""
+    try:
+        token = identity_token(ctx, params)
+    except IdentityNotFound as exc:
+        return _error(400, "invalid_request", str(exc))
+    except OAuthError as exc:
+        return _error(400, exc.error, exc.description)
+    return JSONResponse(body(token, ctx.now()))
+
+
 @router.get(APP_SERVICE_PATH)
 def app_service_token(request: Request, ctx: Context = Depends(get_context)) -> JSONResponse:
     header = request.headers.get("x-identity-header", "")
@@ -33,13 +49,7 @@ def app_service_token(request: Request, ctx: Context = Depends(get_context)) -> 
         return _error(401, "unauthorized", "The X-IDENTITY-HEADER header is missing or wrong.")
     if request.query_params.get("api-version") != "2019-08-01":
         return _error(400, "invalid_request", "api-version must be 2019-08-01.")
-    try:
-        token = identity_token(ctx, request.query_params)
-    except IdentityNotFound as exc:
-        return _error(400, "invalid_request", str(exc))
-    except OAuthError as exc:
-        return _error(400, exc.error, exc.description)
-    return JSONResponse(app_service_body(token, ctx.now()))
+    return _token_answer(ctx, request.query_params, app_service_body)
 
 
 @router.get(IMDS_PATH)
@@ -48,10 +58,4 @@ def imds_token(request: Request, ctx: Context = Depends(get_context)) -> JSONRes
         return _error(400, "invalid_request", "Required metadata header not specified")
     if not request.query_params.get("api-version"):
         return _error(400, "invalid_request", "Required query variable 'api-version' is missing")
-    try:
-        token = identity_token(ctx, request.query_params)
-    except IdentityNotFound as exc:
-        return _error(400, "invalid_request", str(exc))
-    except OAuthError as exc:
-        return _error(400, exc.error, exc.description)
-    return JSONResponse(imds_body(token, ctx.now()))
+    return _token_answer(ctx, request.query_params, imds_body)
