@@ -1,0 +1,102 @@
+"""Start-up times: ``mock-entra serve`` to a ready discovery document, and ``make run``
+(``python -m stack``, installed) to all three services healthy; the scenario suite."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.servers import free_port, get_ok, served_mock, stop
+
+
+def mock_ready(runs: int = 3) -> list[dict[str, Any]]:
+    """Cold (new state dir: CA and keys are created) and warm (existing state) starts."""
+    rows: list[dict[str, Any]] = []
+    state = Path(tempfile.mkdtemp(prefix="bench-ready-"))
+    with served_mock(state_dir=state) as mock:
+        cold = mock.ready_seconds
+    warm = []
+    for _ in range(runs):
+        with served_mock(state_dir=state) as mock:
+            warm.append(mock.ready_seconds)
+    rows.append({"benchmark": "mock-entra serve → discovery ready (cold)", "seconds": cold})
+    rows.append({"benchmark": "mock-entra serve → discovery ready (warm)", "seconds": min(warm)})
+    return rows
+
+
+def stack_ready(limit: float = 90.0) -> dict[str, Any]:
+    """``python -m stack`` on free ports until it prints its ready banner."""
+    mock_port, backend_port, frontend_port = free_port(), free_port(), free_port()
+    state = Path(tempfile.mkdtemp(prefix="bench-stack-"))
+    env = {
+        **os.environ,
+        "ENTRA_AUTHORITY_HOST": f"https://127.0.0.1:{mock_port}",
+        "MOCK_ENTRA_PORT": str(mock_port),
+        "MOCK_ENTRA_STATE_DIR": str(state / "mock"),
+        "BACKEND_URL": f"http://127.0.0.1:{backend_port}",
+        "BACKEND_PORT": str(backend_port),
+        "FRONTEND_URL": f"http://localhost:{frontend_port}",
+        "FRONTEND_PORT": str(frontend_port),
+        "FRONTEND_SESSION_DIR": str(state / "sessions"),
+        "ENTRA_CA_BUNDLE": str(state / "mock" / "tls" / "ca.pem"),
+    }
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "stack"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if "Ready in" in line:
+                seconds = time.perf_counter() - started
+                healthy = get_ok(f"http://127.0.0.1:{frontend_port}/healthz", None)
+                return {
+                    "benchmark": "make run → all three healthy",
+                    "seconds": seconds,
+                    "ok": healthy,
+                }
+            if time.perf_counter() - started > limit:
+                break
+        return {
+            "benchmark": "make run → all three healthy",
+            "seconds": float("nan"),
+            "error": "no ready banner",
+        }
+    finally:
+        stop(proc)  # type: ignore[arg-type]
+
+
+def scenario_suite() -> dict[str, Any]:
+    """``pytest scenarios -n 2`` wall time, when the folder has tests."""
+    folder = Path("scenarios")
+    has_tests = any(folder.glob("**/test_*.py")) or any(folder.glob("**/*.yaml"))
+    if not has_tests:
+        return {
+            "benchmark": "scenario suite (pytest scenarios -n 2)",
+            "seconds": float("nan"),
+            "skipped": "scenarios/ has no tests yet",
+        }
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "scenarios", "-n", "2", "-q", "-p", "no:cacheprovider"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    tail = done.stdout.strip().splitlines()[-1:] or [""]
+    return {
+        "benchmark": "scenario suite (pytest scenarios -n 2)",
+        "seconds": time.perf_counter() - started,
+        "result": tail[0],
+        "exit": done.returncode,
+    }
