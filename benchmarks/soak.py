@@ -175,8 +175,8 @@ def report(
     print(f"{'step':34s} {'n':>6s} {'p50 ms':>8s} {'p99 ms':>8s} {'max ms':>8s}")
     for step, values in out.latencies.items():
         v = sorted(values)
-        pick = lambda q: v[min(len(v) - 1, int(q * len(v)))] * 1000  # noqa: E731
-        print(f"{step:34s} {len(v):6d} {pick(0.5):8.0f} {pick(0.99):8.0f} {v[-1] * 1000:8.0f}")
+        p50, p99 = (v[min(len(v) - 1, int(q * len(v)))] * 1000 for q in (0.5, 0.99))
+        print(f"{step:34s} {len(v):6d} {p50:8.0f} {p99:8.0f} {v[-1] * 1000:8.0f}")
     for name in rss1:
         print(
             f"RSS {name:9s} {rss0.get(name, 0):7.1f} MB → {rss1[name]:7.1f} MB "
