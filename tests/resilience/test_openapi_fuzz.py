@@ -10,12 +10,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
 
-schemathesis = pytest.importorskip("schemathesis")
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-
-from mock_entra.testing import RunningMock, run_mock  # noqa: E402
+from mock_entra.testing import RunningMock, run_mock
 
 
 @pytest.fixture(scope="module")
