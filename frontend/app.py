@@ -8,6 +8,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+import msal
+import requests
 from cachelib.file import FileSystemCache
 from flask import Flask, abort, request, session
 from werkzeug.exceptions import HTTPException
@@ -126,6 +128,14 @@ def _install_hooks(app: Flask, settings: FrontendSettings) -> None:
             key = "error.csrf"
         page, _ = auth_error_page(key, show_retry=False)
         return page, code
+
+    @app.errorhandler(requests.RequestException)
+    @app.errorhandler(msal.exceptions.MsalError)
+    def _idp_unreachable(exc: Exception) -> Any:
+        # A silent token refresh inside login_required met an IdP that is down,
+        # throttling or answering 5xx: say so, as sign-in does, instead of a 500.
+        log.warning("identity platform failed on %s: %s", request.path, type(exc).__name__)
+        return auth_error_page("error.idp", status=503)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:

@@ -182,3 +182,33 @@ def test_idp_down_at_sign_in_start_is_a_friendly_503(make_settings: Any) -> None
     answer = app.test_client().get("/inspector")
     assert answer.status_code == 503
     assert "could not be reached" in answer.get_data(as_text=True)
+
+
+def _refresh_fault(mock: Any, **effect: Any) -> Any:
+    return mock.fault(
+        client_id="276c44e0-30c1-44f5-8680-e817fc8185bb", endpoint="token",
+        grant_type="refresh_token", **effect,
+    )  # fmt: skip
+
+
+def test_a_refresh_the_idp_answers_with_503_is_a_friendly_503_not_a_500(
+    app: Flask, mock_entra: Any, entra_tokens: Any
+) -> None:
+    client = app.test_client()
+    sign_in(client, entra_tokens, "carol", path="/")
+    with _refresh_fault(mock_entra, effect="server_error", status=503):
+        answer = client.get("/chat")  # needs the backend token: a refresh-token grant
+    assert answer.status_code == 503, answer.get_data(as_text=True)[:300]
+    assert "could not be reached" in answer.get_data(as_text=True)
+
+
+def test_a_throttled_refresh_falls_back_to_interactive_sign_in(
+    app: Flask, mock_entra: Any, entra_tokens: Any
+) -> None:
+    """MSAL returns a 429 as an error result, and identity.flask then signs the user in again."""
+    client = app.test_client()
+    sign_in(client, entra_tokens, "carol", path="/")
+    with _refresh_fault(mock_entra, effect="throttle", retry_after=5):
+        answer = client.get("/chat")
+    assert answer.status_code == 302
+    assert answer.headers["Location"].startswith(mock_entra.base_url)
