@@ -15,6 +15,7 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from mock_entra.admin.tokens import apply_token_faults
@@ -61,6 +62,7 @@ def public_sid(session_id: str | None) -> str | None:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"mock-entra-session:{session_id}"))
 
 
+@lru_cache(maxsize=1024)
 def service_principal_oid(tenant_id: str, client_id: str) -> str:
     """A stable object id for an app's service principal in a tenant."""
     return str(uuid.uuid5(uuid.UUID(tenant_id), f"sp:{client_id}"))

@@ -11,6 +11,7 @@ from fastapi import Request
 
 from mock_entra.admin import scope
 from mock_entra.admin.faults import FaultStore
+from mock_entra.admin.journal import Journal
 from mock_entra.admin.tenants import ClockOffsets, RuntimeTenants
 from mock_entra.clock import Clock, system_clock
 from mock_entra.errors import InvalidRequest
@@ -53,6 +54,11 @@ class Context:
     @cached_property
     def clock_offsets(self) -> ClockOffsets:
         return ClockOffsets(self.store, lambda: self.clock())
+
+    @cached_property
+    def journal(self) -> Journal:
+        """This process's request log (one writer per process, batched)."""
+        return Journal(self.store, lambda: self.clock())
 
     @cached_property
     def faults(self) -> FaultStore:

@@ -59,6 +59,16 @@ class Store:
             (kind, key, json.dumps(value), expires),
         )
 
+    def put_many(self, kind: str, rows: list[tuple[str, dict[str, Any], float]]) -> None:
+        """Several (key, value, expires) in one transaction: one lock, one WAL commit."""
+        conn = self._conn()
+        with conn:  # a transaction even in autocommit mode: BEGIN ... COMMIT
+            conn.execute("BEGIN")
+            conn.executemany(
+                "INSERT OR REPLACE INTO items (kind, key, value, expires, used) VALUES (?,?,?,?,0)",
+                [(kind, key, json.dumps(value), expires) for key, value, expires in rows],
+            )
+
     def get(self, kind: str, key: str, now: float) -> dict[str, Any] | None:
         row = (
             self._conn()

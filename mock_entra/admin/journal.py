@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -19,6 +20,8 @@ from mock_entra.store import Store
 REQUEST = "request"
 RETENTION = 3600.0
 _TRIM_EVERY = 256
+# Other workers' entries reach a reader within about this long.
+FLUSH_INTERVAL = 0.05
 _MAX_VALUE = 512
 
 # Public by nature: identifiers, URIs, scopes and protocol switches.
@@ -77,6 +80,12 @@ class Journal:
         self.store = store
         self.clock = clock
         self._counter = itertools.count()
+        # Entries are written in batches by a background thread: one SQLite transaction
+        # per batch instead of one per request keeps the log off the hot path and the
+        # workers from queueing behind each other's write lock.
+        self._pending: list[tuple[str, dict[str, Any], float]] = []
+        self._lock = threading.Lock()
+        self._flusher: threading.Thread | None = None
 
     def record(
         self,
@@ -116,13 +125,32 @@ class Journal:
             entry["error"] = {
                 k: error[k] for k in ("error", "error_codes", "suberror") if k in error
             }
-        self.store.put(REQUEST, key, entry, now + RETENTION)
+        with self._lock:
+            self._pending.append((key, entry, now + RETENTION))
+            if self._flusher is None:
+                self._flusher = threading.Thread(
+                    target=self._flush_forever, daemon=True, name="mock-entra-journal"
+                )
+                self._flusher.start()
         if n % _TRIM_EVERY == 0:
             self.store.delete_kind(REQUEST, expired_at=now)
+
+    def flush(self) -> None:
+        """Write what this process has logged so far."""
+        with self._lock:
+            batch, self._pending = self._pending, []
+        if batch:
+            self.store.put_many(REQUEST, batch)
+
+    def _flush_forever(self) -> None:
+        while True:
+            time.sleep(FLUSH_INTERVAL)
+            self.flush()
 
     def latest(
         self, *, tenant: str | None, client_id: str | None, limit: int
     ) -> list[dict[str, Any]]:
+        self.flush()
         where = {"tenant": tenant} if tenant else {}
         if client_id:
             where["client_id"] = client_id.lower()

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from mock_entra.admin import scope
 from mock_entra.admin.effects import response_for, truncated
 from mock_entra.admin.faults import RESPONSE_EFFECTS
-from mock_entra.admin.journal import Journal
 from mock_entra.admin.requests import classify, describe, parse_params
 from mock_entra.admin.scope import RequestScope
 
@@ -77,7 +76,7 @@ class ControlMiddleware:
     def __init__(self, app: ASGIApp, ctx: Context) -> None:
         self.app = app
         self.ctx = ctx
-        self.journal = Journal(ctx.store, lambda: ctx.clock())
+        self.journal = ctx.journal
         self.worker = str(os.getpid()).encode()
 
     async def __call__(

@@ -14,7 +14,6 @@ from starlette.concurrency import run_in_threadpool
 
 from mock_entra.admin import control
 from mock_entra.admin.faults import InvalidFault, parse_fault
-from mock_entra.admin.journal import Journal
 from mock_entra.admin.tenants import InvalidTenant, TenantConflict
 from mock_entra.context import Context, get_context
 from mock_entra.errors import OAuthError
@@ -71,8 +70,7 @@ def requests_log(
 ) -> dict[str, Any]:
     """Protocol requests, newest first; parameters that carry credentials are redacted."""
     tid = _logged_tenant_id(ctx, tenant) if tenant else None
-    journal = Journal(ctx.store, lambda: ctx.clock())
-    return {"requests": journal.latest(tenant=tid, client_id=client_id, limit=limit)}
+    return {"requests": ctx.journal.latest(tenant=tid, client_id=client_id, limit=limit)}
 
 
 @router.post("/reset")

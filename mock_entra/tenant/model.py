@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -240,8 +241,17 @@ class Tenant(_Strict):
     def app(self, client_id: str) -> Application | None:
         return next((a for a in self.applications if a.client_id == client_id), None)
 
+    @cached_property
+    def _resources(self) -> dict[str, Application]:
+        """Client ids and identifier URIs to apps: every token request looks one up."""
+        index: dict[str, Application] = {}
+        for app in reversed(self.applications):  # the first registration wins, as a scan would
+            for name in (app.client_id, *app.identifier_uris):
+                index[name.rstrip("/")] = app
+        return index
+
     def resource_app(self, resource: str) -> Application | None:
-        return next((a for a in self.applications if a.answers_to(resource)), None)
+        return self._resources.get(resource.rstrip("/"))
 
     def user(self, name_or_oid: str) -> User | None:
         key = name_or_oid.lower()

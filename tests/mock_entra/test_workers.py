@@ -217,6 +217,12 @@ def test_a_runtime_tenant_is_served_by_both_workers(served: Served) -> None:
 def test_the_request_log_collects_both_workers(served: Served) -> None:
     answers = until_both_workers(served.app_token, at_least=2)
     seen = {a.headers[WORKER] for a in answers}
-    logged = served.admin.requests(client_id=DAEMON_CLIENT_ID, limit=1000)
-    workers = {str(e["worker"]) for e in logged} & seen
+    # Each worker writes its log in batches; the other worker's part arrives shortly.
+    deadline = time.monotonic() + 5
+    while True:
+        logged = served.admin.requests(client_id=DAEMON_CLIENT_ID, limit=1000)
+        workers = {str(e["worker"]) for e in logged} & seen
+        if len(workers) == 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     assert len(workers) == 2
