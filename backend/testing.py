@@ -20,6 +20,24 @@ from starlette.applications import Starlette
 from backend.app import Backend, create_app
 from backend.settings import BackendSettings
 
+# For tests that speak MCP's streamable HTTP by hand (to see raw statuses and headers).
+MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+MCP_PROTOCOL_VERSION = "2025-06-18"
+
+
+def initialize_message(client_name: str = "tests") -> dict[str, Any]:
+    """The JSON-RPC ``initialize`` request that opens an MCP session."""
+    return {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": MCP_PROTOCOL_VERSION,
+            "capabilities": {},
+            "clientInfo": {"name": client_name, "version": "0"},
+        },
+    }
+
 
 @dataclass
 class RunningBackend:

@@ -17,27 +17,18 @@ from unittest import mock as patching
 
 import httpx
 
+from backend.testing import MCP_HEADERS, initialize_message
 from benchmarks.cpu import CpuWatch
 from benchmarks.mock_bench import load
 from mock_entra.testing import RunningMock, Tokens, run_mock
 
-MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 CALL = {"jsonrpc": "2.0", "id": 2, "method": "tools/call"}
 
 
 def open_session(mcp_url: str, token: str) -> dict[str, str]:
     """initialize + notifications/initialized; the headers a tool call needs."""
     headers = {**MCP_HEADERS, "Authorization": f"Bearer {token}"}
-    init = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": "2025-06-18",
-            "capabilities": {},
-            "clientInfo": {"name": "bench", "version": "1"},
-        },
-    }
+    init = initialize_message("bench")
     with httpx.Client(timeout=30) as client:
         answer = client.post(mcp_url, json=init, headers=headers)
         answer.raise_for_status()

@@ -16,23 +16,14 @@ from urllib.parse import urlencode
 
 import httpx
 
+from backend.testing import MCP_HEADERS, initialize_message
 from scenarios import flows
 from scenarios.observation import Observation, from_exception, from_flask, from_httpx, from_msal
 
 if TYPE_CHECKING:
     from scenarios.runner import ScenarioRun
 
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "scenarios", "version": "0"},
-    },
-}
-MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+INITIALIZE = initialize_message("scenarios")
 
 
 def _mcp(run: ScenarioRun, spec: dict[str, Any]) -> Observation:

@@ -14,22 +14,18 @@ import yaml
 from fastmcp import Client
 from fastmcp.client.transports import StreamableHttpTransport
 
-from backend.testing import RunningBackend, backend_settings_for, run_backend
+from backend.testing import (
+    MCP_HEADERS,
+    RunningBackend,
+    backend_settings_for,
+    initialize_message,
+    run_backend,
+)
 from mock_entra.jwt import sign
 from mock_entra.testing import RunningMock, Tokens, run_mock
 from tests.conftest import decode
 
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "tests", "version": "0"},
-    },
-}
-MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+INITIALIZE = initialize_message("tests")
 
 
 @pytest.fixture(scope="session")

@@ -10,10 +10,14 @@ from typing import Any
 import httpx
 import pytest
 
-from backend.testing import RunningBackend, backend_settings_for, run_backend
+from backend.testing import (
+    MCP_HEADERS,
+    RunningBackend,
+    backend_settings_for,
+    initialize_message,
+    run_backend,
+)
 from mock_entra.testing import RunningMock, Tokens, run_mock
-
-MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 
 
 @pytest.fixture
@@ -37,16 +41,7 @@ def user_token(mock: RunningMock, user: str = "alice") -> str:
 def call_tool(mcp_url: str, token: str, name: str) -> tuple[int, Any]:
     """initialize, then tools/call; (HTTP status, the JSON-RPC result or error body)."""
     headers = {**MCP_HEADERS, "Authorization": f"Bearer {token}"}
-    init = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": "2025-06-18",
-            "capabilities": {},
-            "clientInfo": {"name": "resilience", "version": "1"},
-        },
-    }
+    init = initialize_message("resilience")
     with httpx.Client(timeout=30) as client:
         answer = client.post(mcp_url, json=init, headers=headers)
         if answer.status_code != 200:
