@@ -17,6 +17,8 @@ from typing import Any
 
 import httpx
 
+from frontend.chat import parse_sse
+
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 REQUEST_ID = re.compile(r'name="request_id"\s+value="([^"]+)"')
 
@@ -32,15 +34,6 @@ class Outcome:
 
 class StepError(RuntimeError):
     pass
-
-
-def sse_events(body: str) -> list[tuple[str, Any]]:
-    events = []
-    for chunk in body.strip().split("\n\n"):
-        fields = dict(line.split(": ", 1) for line in chunk.splitlines() if ": " in line)
-        if "event" in fields:
-            events.append((fields["event"], json.loads(fields["data"])))
-    return events
 
 
 class SimulatedUser:
@@ -94,7 +87,7 @@ class SimulatedUser:
         )
         if answer.status_code != 200:
             raise StepError(f"/chat/stream answered {answer.status_code}")
-        results = [d for kind, d in sse_events(answer.text) if kind == "tool_result"]
+        results = [d for kind, d in parse_sse(answer.text) if kind == "tool_result"]
         if not results:
             raise StepError(f"chat: no tool result: {answer.text[:200]}")
         seen = json.dumps(results)

@@ -167,6 +167,16 @@ def sse(event: str, data: dict[str, Any]) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
+def parse_sse(body: str) -> list[tuple[str, Any]]:
+    """The (event, data) pairs of a body ``sse`` wrote: for clients of the chat stream."""
+    events = []
+    for chunk in body.strip().split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in chunk.splitlines() if ": " in line)
+        if "event" in fields:
+            events.append((fields["event"], json.loads(fields["data"])))
+    return events
+
+
 def stream_turn(
     settings: FrontendSettings,
     token: str,

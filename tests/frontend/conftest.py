@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from frontend.app import create_app
+from frontend.chat import parse_sse
 from frontend.settings import FrontendSettings
 from tests.frontend.fake_backend import Behaviour, run_fake_backend
 
@@ -69,13 +70,4 @@ def csrf_of(client: FlaskClient) -> str:
     return match.group(1)
 
 
-def sse_events(body: str) -> list[tuple[str, Any]]:
-    """Parse a Server-Sent Events body into (event, data) pairs."""
-    import json
-
-    events = []
-    for chunk in body.strip().split("\n\n"):
-        fields = dict(line.split(": ", 1) for line in chunk.splitlines() if ": " in line)
-        if "event" in fields:
-            events.append((fields["event"], json.loads(fields["data"])))
-    return events
+sse_events = parse_sse
