@@ -11,7 +11,9 @@ import sys
 
 import uvicorn
 
-from backend.settings import SettingsError, load_settings
+from backend.settings import load_settings
+from entra_kit.settings import SettingsError
+from entra_kit.trust import trust_variables
 
 
 def main() -> int:
@@ -27,8 +29,7 @@ def main() -> int:
             return 2
         # azure-identity (managed identity) reads these; set them deliberately, since
         # machines often point them at the system store, which lacks the mock's CA.
-        for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
-            os.environ[name] = settings.ca_bundle
+        os.environ.update(trust_variables(settings.ca_bundle))
     from backend.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

@@ -27,14 +27,10 @@ from backend.downstream.graph import ME_SCOPES, create_graph_app, graph_error
 from backend.downstream.guard import DownstreamGuard, downstream_validator
 from backend.downstream.search import create_search_app, load_documents, search_error
 from backend.obo import OboExchanger
-from backend.settings import (
-    GRAPH_APP_ID,
-    GRAPH_RESOURCE,
-    SEARCH_APP_ID,
-    SEARCH_RESOURCE,
-    BackendSettings,
-)
+from backend.settings import BackendSettings
 from backend.tools import Services, register_tools
+from entra_kit.jose import graph_signed_form
+from entra_kit.microsoft_apps import GRAPH_APP_ID, GRAPH_RESOURCE, SEARCH_APP_ID, SEARCH_RESOURCE
 
 MCP_PATH = "/mcp"
 
@@ -64,8 +60,6 @@ def mcp_policy(settings: BackendSettings) -> TokenPolicy:
 def _fake_downstream(
     settings: BackendSettings, keys: JwksCache, fakes: dict[str, DownstreamGuard]
 ) -> list[BaseRoute]:
-    from mock_entra.jwt import graph_signed_form  # the Graph header-nonce trick
-
     directory = FakeDirectory(settings.fake_directory_file)
     common = {
         "tenants": settings.tenants,

@@ -12,18 +12,12 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-DEFAULT_TENANT = "b63e68de-d8de-4919-b8c7-175cc63619fc"
-DEFAULT_BACKEND_CLIENT = "fe5f360b-4f1f-4029-b90b-f832bcb0412c"
-
-SEARCH_RESOURCE = "https://search.azure.com"
-SEARCH_APP_ID = "880da380-985e-4198-81b9-e05b1cc53158"
-GRAPH_RESOURCE = "https://graph.microsoft.com"
-GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+import entra_kit.settings
+from entra_kit import shipped_tenant as shipped
+from entra_kit.ids import is_guid
 
 # A list setting given in the environment as "a,b c" (comma or space separated).
 CsvList = Annotated[list[str], NoDecode]
@@ -35,10 +29,6 @@ def _split(value: object) -> object:
     return value
 
 
-class SettingsError(ValueError):
-    """A setting is invalid; the message is one line naming the variable."""
-
-
 class BackendSettings(BaseSettings):
     """Everything the backend reads from its environment."""
 
@@ -46,7 +36,7 @@ class BackendSettings(BaseSettings):
 
     # -- the identity platform --------------------------------------------------------
     entra_authority_host: str = "https://127.0.0.1:8443"
-    entra_tenant_id: str = DEFAULT_TENANT
+    entra_tenant_id: str = shipped.TENANT_ID
     # Empty: system trust store (real Entra). Never a switch to turn verification off.
     entra_ca_bundle: Path | None = Path(".state/mock-entra/tls/ca.pem")
     # MSAL asks login.microsoftonline.com to validate unknown authorities; the mock
@@ -54,8 +44,8 @@ class BackendSettings(BaseSettings):
     entra_instance_discovery: bool = False
 
     # -- this API's app registration ------------------------------------------------
-    backend_client_id: str = DEFAULT_BACKEND_CLIENT
-    backend_app_id_uri: str = f"api://{DEFAULT_BACKEND_CLIENT}"
+    backend_client_id: str = shipped.API_CLIENT_ID
+    backend_app_id_uri: str = shipped.API_APP_ID_URI
     backend_url: str = "http://127.0.0.1:8000"
     backend_host: str = "127.0.0.1"
     backend_port: int = Field(default=8000, ge=0, le=65535)
@@ -73,7 +63,7 @@ class BackendSettings(BaseSettings):
 
     # -- OBO credential ---------------------------------------------------------------
     obo_credential: Literal["secret", "certificate", "managed_identity"] = "secret"
-    backend_client_secret: str = "mock-backend-secret-0001"
+    backend_client_secret: str = shipped.API_CLIENT_SECRET
     obo_certificate_path: Path | None = None  # PEM: private key + certificate
     obo_certificate_thumbprint: str = ""  # SHA-1 hex: legacy RS256 + x5t assertion
     managed_identity_client_id: str = ""
@@ -123,14 +113,14 @@ class BackendSettings(BaseSettings):
     @field_validator("entra_tenant_id", "backend_client_id")
     @classmethod
     def _guid(cls, value: str) -> str:
-        if not GUID.match(value.lower()):
+        if not is_guid(value, any_case=True):
             raise ValueError("must be a GUID")
         return value.lower()
 
     @field_validator("backend_allowed_tenants", "backend_allowed_client_apps")
     @classmethod
     def _guids(cls, values: list[str]) -> list[str]:
-        bad = [v for v in values if not GUID.match(v.lower())]
+        bad = [v for v in values if not is_guid(v, any_case=True)]
         if bad:
             raise ValueError(f"not a GUID: {bad[0][:40]}")
         return [v.lower() for v in values]
@@ -191,11 +181,4 @@ class BackendSettings(BaseSettings):
 
 def load_settings(**overrides: object) -> BackendSettings:
     """Settings from env/.env (plus ``overrides``), or a one-line ``SettingsError``."""
-    try:
-        return BackendSettings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]).upper()
-        msg = str(first["msg"]).removeprefix("Value error, ")
-        where = f"backend setting {field}" if field else "backend settings"
-        raise SettingsError(f"{where}: {msg}") from exc
+    return entra_kit.settings.load_settings("backend", BackendSettings, **overrides)

@@ -6,19 +6,16 @@ with run_mock() as mock, run_backend(backend_settings_for(mock)) as backend:
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 
 from backend.app import Backend, create_app
 from backend.settings import BackendSettings
+from entra_kit.serve import bind_loopback, serve_in_thread
 
 # For tests that speak MCP's streamable HTTP by hand (to see raw statuses and headers).
 MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
@@ -71,27 +68,10 @@ def run_backend(values: dict[str, Any], *, port: int = 0) -> Iterator[RunningBac
 
     ``values`` are settings field values; ``backend_url`` is set to the bound port.
     """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", port))
+    sock = bind_loopback(port)
     base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     # _env_file=None: tests must not pick up a developer's .env.
     settings = BackendSettings(_env_file=None, **{"backend_url": base_url, **values})  # type: ignore[call-arg]
     app = create_app(settings)
-    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="backend"
-    )
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("backend did not start")
-        time.sleep(0.01)
-    try:
+    with serve_in_thread(app, sock=sock, name="backend"):
         yield RunningBackend(base_url, app)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
-        sock.close()

@@ -20,7 +20,8 @@ from backend.auth.checks import TokenPolicy
 from backend.claims_report import eight_checks
 from backend.downstream.client import DownstreamClient
 from backend.obo import Caller, EntraChallenge, OboError, OboExchanger, OboToken
-from backend.settings import GRAPH_RESOURCE, SEARCH_RESOURCE, BackendSettings
+from backend.settings import BackendSettings
+from entra_kit.microsoft_apps import GRAPH_RESOURCE, SEARCH_RESOURCE
 
 SEARCH_SCOPE = f"{SEARCH_RESOURCE}/.default"
 GRAPH_SCOPES = [f"{GRAPH_RESOURCE}/User.Read"]

@@ -8,8 +8,6 @@ tokens rotate, so each connection feeds the token it gets into its next request.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import subprocess
 import sys
@@ -21,6 +19,7 @@ import httpx
 
 from benchmarks.cpu import CpuWatch
 from benchmarks.servers import ServedMock, served_mock
+from entra_kit.jose import pkce_s256
 from mock_entra.testing import (
     API_APP_ID_URI,
     API_CLIENT_ID,
@@ -37,8 +36,7 @@ from mock_entra.testing import (
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 VERIFIER = "bench-verifier-" + "x" * 40
-CHALLENGE = base64.urlsafe_b64encode(hashlib.sha256(VERIFIER.encode()).digest()).decode()
-CHALLENGE = CHALLENGE.rstrip("=")
+CHALLENGE = pkce_s256(VERIFIER)
 CODE_SCOPE = f"{API_SCOPE} openid profile offline_access"
 
 

@@ -7,18 +7,20 @@ profile. Pointing the frontend at real Entra is a change of configuration only.
 
 from __future__ import annotations
 
-import re
 import secrets
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+import entra_kit.settings
+from entra_kit import shipped_tenant as shipped
+from entra_kit.ids import is_guid
+from entra_kit.microsoft_apps import GRAPH_RESOURCE
 
-GRAPH_USER_READ = "https://graph.microsoft.com/User.Read"
+GRAPH_USER_READ = f"{GRAPH_RESOURCE}/User.Read"
 
 
 class FrontendSettings(BaseSettings):
@@ -28,12 +30,12 @@ class FrontendSettings(BaseSettings):
 
     # Identity platform (shared names).
     entra_authority_host: str = "https://127.0.0.1:8443"
-    entra_tenant_id: str = "b63e68de-d8de-4919-b8c7-175cc63619fc"
+    entra_tenant_id: str = shipped.TENANT_ID
     entra_ca_bundle: str = ".state/mock-entra/tls/ca.pem"
-    frontend_client_id: str = "276c44e0-30c1-44f5-8680-e817fc8185bb"
-    frontend_client_secret: SecretStr = SecretStr("mock-web-secret-0001")
+    frontend_client_id: str = shipped.WEB_CLIENT_ID
+    frontend_client_secret: SecretStr = SecretStr(shipped.WEB_CLIENT_SECRET)
     frontend_url: str = "http://localhost:5001"
-    backend_app_id_uri: str = "api://fe5f360b-4f1f-4029-b90b-f832bcb0412c"
+    backend_app_id_uri: str = shipped.API_APP_ID_URI
     backend_url: str = "http://127.0.0.1:8000"
 
     # Frontend only.
@@ -89,7 +91,7 @@ class FrontendSettings(BaseSettings):
         """The tenant id every ID token must carry (checked by the app, not MSAL)."""
         if self.frontend_expected_tid:
             return self.frontend_expected_tid.lower()
-        return self.entra_tenant_id.lower() if _GUID.match(self.entra_tenant_id) else ""
+        return self.entra_tenant_id.lower() if is_guid(self.entra_tenant_id, any_case=True) else ""
 
     @property
     def expected_issuer(self) -> str:
@@ -117,16 +119,5 @@ class FrontendSettings(BaseSettings):
 
 
 def load_settings(**overrides: object) -> FrontendSettings:
-    """Build settings, turning a validation error into one clear line.
-
-    Raises ``SystemExit`` naming the field, so a bad ``.env`` stops the start
-    with a message instead of a traceback.
-    """
-    try:
-        return FrontendSettings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first.get("loc", ()))
-        message = str(first["msg"]).removeprefix("Value error, ")
-        where = f"{field.upper()}: " if field else ""  # cross-field checks name their fields
-        raise SystemExit(f"frontend settings: {where}{message}") from None
+    """Build settings, or stop with one line naming the field (``SettingsError``)."""
+    return entra_kit.settings.load_settings("frontend", FrontendSettings, **overrides)

@@ -7,12 +7,12 @@ Resource servers verify; the inspector explains.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
+
+from entra_kit.jose import MalformedJwt, peek_jwt
 
 # Claims that the inspector explains, in display order.
 IMPORTANT_CLAIMS = (
@@ -29,30 +29,6 @@ IMPORTANT_CLAIMS = (
 )
 # Claims whose change from phase to phase is the point of the article.
 PHASE_CLAIMS = ("aud", "iss", "scp", "roles", "appid", "azp", "ver", "idtyp")
-
-
-class TokenDecodeError(ValueError):
-    """The text is not a compact JWS with JSON header and payload."""
-
-
-def _b64url_json(part: str) -> dict[str, Any]:
-    """Decode one base64url JSON segment of a compact JWS."""
-    try:
-        raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
-        value = json.loads(raw)
-    except (binascii.Error, ValueError) as exc:
-        raise TokenDecodeError("segment is not base64url JSON") from exc
-    if not isinstance(value, dict):
-        raise TokenDecodeError("segment is not a JSON object")
-    return value
-
-
-def decode_jwt(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Return ``(header, claims)`` of a compact JWS without verifying it."""
-    parts = token.split(".")
-    if len(parts) != 3:
-        raise TokenDecodeError("a JWT has three dot-separated parts")
-    return _b64url_json(parts[0]), _b64url_json(parts[1])
 
 
 def fingerprint(token: str) -> str:
@@ -103,8 +79,8 @@ def view_from_jwt(key: str, token: str | None, now: float | None = None) -> Toke
     if not token:
         return TokenView(key=key, present=False)
     try:
-        header, claims = decode_jwt(token)
-    except TokenDecodeError as exc:
+        header, claims = peek_jwt(token)
+    except MalformedJwt as exc:
         return TokenView(key=key, present=False, error=str(exc))
     return view_from_claims(key, header, claims, raw_length=len(token), now=now)
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from entra_kit.jose import b64url_encode
 from mock_entra.admin.tokens import apply_token_faults
 from mock_entra.context import Context
 from mock_entra.jwt import sign
-from mock_entra.keys import b64url
 from mock_entra.tenant.model import Application, Tenant, User
 
 # Entra back-dates iat/nbf by five minutes to absorb clock skew.
@@ -52,7 +52,7 @@ class Subject:
 def pairwise_sub(tenant_id: str, app_id: str, principal: str) -> str:
     """``sub`` is unique per principal *and* app, so two apps cannot correlate users."""
     digest = hashlib.sha256(f"{tenant_id}|{app_id}|{principal}".encode()).digest()
-    return b64url(digest)[:43]
+    return b64url_encode(digest)[:43]
 
 
 def public_sid(session_id: str | None) -> str | None:
@@ -69,7 +69,7 @@ def service_principal_oid(tenant_id: str, client_id: str) -> str:
 
 
 def _opaque(n: int) -> str:
-    return b64url(secrets.token_bytes(n))
+    return b64url_encode(secrets.token_bytes(n))
 
 
 def access_token_claims(ctx: Context, s: Subject, now: float, lifetime: int) -> dict[str, Any]:

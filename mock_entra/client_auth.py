@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,9 +23,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from entra_kit.jose import b64url_decode, b64url_encode, peek_jwt
 from mock_entra.context import Context
 from mock_entra.errors import InvalidClient, InvalidRequest, UnauthorizedClient
-from mock_entra.keys import b64url
 from mock_entra.tenant.model import Application, Tenant
 
 JWT_BEARER_ASSERTION = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -39,10 +38,6 @@ _CLOCK_LEEWAY = 300
 class AuthenticatedClient:
     app: Application
     acr: str  # "0" public, "1" secret, "2" certificate / federated
-
-
-def _b64decode(s: str) -> bytes:
-    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
 
 
 def _unknown_client(tenant: Tenant, client_id: str) -> UnauthorizedClient:
@@ -130,15 +125,15 @@ def _check_secret(ctx: Context, app: Application, secret: str) -> str:
 def _cert(pem: str) -> tuple[x509.Certificate, str, str]:
     cert = x509.load_pem_x509_certificate(pem.encode())
     der = cert.public_bytes(serialization.Encoding.DER)
-    sha1 = b64url(hashlib.sha1(der, usedforsecurity=False).digest())
-    return cert, sha1, b64url(hashlib.sha256(der).digest())
+    sha1 = b64url_encode(hashlib.sha1(der, usedforsecurity=False).digest())
+    return cert, sha1, b64url_encode(hashlib.sha256(der).digest())
 
 
 def _digest(thumbprint: object) -> bytes | None:
     if not isinstance(thumbprint, str) or not thumbprint:
         return None
     try:
-        return _b64decode(thumbprint.rstrip("=").replace("+", "-").replace("/", "_"))
+        return b64url_decode(thumbprint.rstrip("=").replace("+", "-").replace("/", "_"))
     except ValueError:
         return None
 
@@ -161,14 +156,11 @@ def _verify_rsa(public_key: Any, alg: str, signing_input: bytes, signature: byte
 
 def _parse(assertion: str) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
     try:
+        header, claims = peek_jwt(assertion)
         head, body, sig = assertion.split(".")
-        header = json.loads(_b64decode(head))
-        claims = json.loads(_b64decode(body))
-        signature = _b64decode(sig)
-    except (ValueError, UnicodeDecodeError) as exc:
+        signature = b64url_decode(sig)
+    except ValueError as exc:
         raise InvalidClient(50027, "JWT token is invalid or malformed.") from exc
-    if not isinstance(header, dict) or not isinstance(claims, dict):
-        raise InvalidClient(50027, "JWT token is invalid or malformed.")
     return header, claims, f"{head}.{body}".encode(), signature
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import Request
 
+from entra_kit import issuers
 from mock_entra.admin import scope
 from mock_entra.admin.faults import FaultStore
 from mock_entra.admin.journal import Journal
@@ -19,8 +20,6 @@ from mock_entra.keys import KeyRing, KeyStore
 from mock_entra.settings import MockSettings
 from mock_entra.store import Store
 from mock_entra.tenant.model import Directory, Tenant
-
-V1_ISSUER = "https://sts.windows.net/{tid}/"
 
 
 @dataclass
@@ -86,10 +85,10 @@ class Context:
         return [*self.directory.tenants, *(t for t in runtime if t is not None)]
 
     def issuer_v2(self, tenant_id: str) -> str:
-        return f"{self.base_url}/{tenant_id}/v2.0"
+        return issuers.issuer_v2(self.base_url, tenant_id)
 
     def issuer_v1(self, tenant_id: str) -> str:
-        return V1_ISSUER.format(tid=tenant_id)
+        return issuers.issuer_v1(tenant_id)
 
     def issuer_for(self, tenant_id: str, version: int) -> str:
         return self.issuer_v1(tenant_id) if version == 1 else self.issuer_v2(tenant_id)

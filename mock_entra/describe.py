@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from entra_kit.issuers import issuer_v1, issuer_v2
 from mock_entra.settings import MockSettings
 from mock_entra.tenant import Directory
 
@@ -18,8 +19,8 @@ def describe(settings: MockSettings, directory: Directory, ca_bundle: str) -> di
                 "id": t.id,
                 "domain": t.domain,
                 "authority": f"{base}/{t.id}",
-                "issuer_v2": f"{base}/{t.id}/v2.0",
-                "issuer_v1": f"https://sts.windows.net/{t.id}/",
+                "issuer_v2": issuer_v2(base, t.id),
+                "issuer_v1": issuer_v1(t.id),
                 "discovery": f"{base}/{t.id}/v2.0/.well-known/openid-configuration",
                 "jwks_uri": f"{base}/{t.id}/discovery/v2.0/keys",
                 "applications": [

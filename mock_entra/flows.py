@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 import msal
 
-from mock_entra.defaults import (
+from entra_kit.shipped_tenant import (
     API_APP_ID_URI,
     API_CLIENT_ID,
     API_CLIENT_SECRET,

@@ -4,14 +4,12 @@ Signing uses ``cryptography`` directly on a cached key: it is the hot path of th
 token endpoint. ``header_nonce`` reproduces Microsoft Graph's tokens, whose header
 carries a ``nonce`` while the signature covers the header with that nonce replaced
 by its SHA-256 (hex): only Graph, which knows the trick, can validate them
-(``graph_signed_form`` undoes it, for the fake Graph).
+(``entra_kit.jose.graph_signed_form`` undoes it, for the OBO check and the fake Graph).
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
 import secrets
 from functools import lru_cache
 from typing import Any
@@ -20,15 +18,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from mock_entra.keys import SigningKey, b64url
-
-
-def _segment(obj: dict[str, Any]) -> str:
-    return b64url(json.dumps(obj, separators=(",", ":")).encode())
-
-
-def _b64decode(segment: str) -> bytes:
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+from entra_kit.jose import b64url_decode, b64url_encode, json_segment
+from mock_entra.keys import SigningKey
 
 
 @lru_cache(maxsize=64)
@@ -55,32 +46,19 @@ def sign(
         header["x5t"] = key.kid
         header["kid"] = key.kid
     header.update(extra_header or {})
-    payload = _segment(claims)
+    payload = json_segment(claims)
     if key is None:
-        return f"{_segment(header)}.{payload}."
+        return f"{json_segment(header)}.{payload}."
     if header_nonce:
-        nonce = b64url(secrets.token_bytes(32))
-        signed_header = _segment({**header, "nonce": hashlib.sha256(nonce.encode()).hexdigest()})
+        nonce = b64url_encode(secrets.token_bytes(32))
+        signed_header = json_segment(
+            {**header, "nonce": hashlib.sha256(nonce.encode()).hexdigest()}
+        )
         signature = sign_with_pem(key.private_pem, f"{signed_header}.{payload}".encode())
-        return f"{_segment({**header, 'nonce': nonce})}.{payload}.{b64url(signature)}"
-    head = _segment(header)
+        return f"{json_segment({**header, 'nonce': nonce})}.{payload}.{b64url_encode(signature)}"
+    head = json_segment(header)
     signature = sign_with_pem(key.private_pem, f"{head}.{payload}".encode())
-    return f"{head}.{payload}.{b64url(signature)}"
-
-
-def graph_signed_form(token: str) -> str:
-    """A Graph token rewritten so a standard verifier can check its signature."""
-    head, payload, signature = token.split(".")
-    header = json.loads(_b64decode(head))
-    if "nonce" in header:
-        header["nonce"] = hashlib.sha256(header["nonce"].encode()).hexdigest()
-    return f"{_segment(header)}.{payload}.{signature}"
-
-
-def unverified_parts(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Header and claims without any check: for routing decisions only, never for trust."""
-    head, payload, _ = token.split(".")
-    return json.loads(_b64decode(head)), json.loads(_b64decode(payload))
+    return f"{head}.{payload}.{b64url_encode(signature)}"
 
 
 def verify_rs256(token: str, public_key: rsa.RSAPublicKey) -> bool:
@@ -88,7 +66,10 @@ def verify_rs256(token: str, public_key: rsa.RSAPublicKey) -> bool:
     try:
         head, payload, signature = token.split(".")
         public_key.verify(
-            _b64decode(signature), f"{head}.{payload}".encode(), padding.PKCS1v15(), hashes.SHA256()
+            b64url_decode(signature),
+            f"{head}.{payload}".encode(),
+            padding.PKCS1v15(),
+            hashes.SHA256(),
         )
     except (ValueError, InvalidSignature):
         return False

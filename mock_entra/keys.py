@@ -27,11 +27,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from joserfc.jwk import RSAKey
 
+from entra_kit.jose import b64url_encode
+
 KeyState = Literal["next", "active", "retired"]
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -93,7 +91,7 @@ def generate_key(state: KeyState, now: float, common_name: str) -> SigningKey:
         serialization.NoEncryption(),
     ).decode()
     return SigningKey(
-        kid=b64url(hashlib.sha1(der, usedforsecurity=False).digest()),
+        kid=b64url_encode(hashlib.sha1(der, usedforsecurity=False).digest()),
         state=state,
         private_pem=pem,
         cert_der_b64=base64.b64encode(der).decode(),

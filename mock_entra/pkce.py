@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 
-from mock_entra.keys import b64url
+from entra_kit.jose import pkce_s256
 
 # RFC 7636 section 4.1: 43-128 characters of [A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~".
 _VERIFIER = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
@@ -17,13 +16,9 @@ def valid_syntax(value: str) -> bool:
     return bool(_VERIFIER.match(value))
 
 
-def s256(verifier: str) -> str:
-    return b64url(hashlib.sha256(verifier.encode("ascii")).digest())
-
-
 def verifier_matches(challenge: str, method: str, verifier: str) -> bool:
     """RFC 7636 section 4.6."""
     if not valid_syntax(verifier):
         return False
-    expected = s256(verifier) if method == "S256" else verifier
+    expected = pkce_s256(verifier) if method == "S256" else verifier
     return hmac.compare_digest(expected.encode(), challenge.encode())

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from entra_kit.microsoft_apps import GRAPH_RESOURCE
 from mock_entra.errors import InvalidResource, InvalidScope
-from mock_entra.tenant.model import GRAPH_RESOURCE, OIDC_SCOPES, Application, Tenant
+from mock_entra.tenant.model import OIDC_SCOPES, Application, Tenant
 
 DEFAULT = ".default"
 

@@ -14,10 +14,8 @@ single ``REQUESTS_CA_BUNDLE`` trusts them all. The pytest plugin
 from __future__ import annotations
 
 import logging
-import socket
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -25,14 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from fastapi import FastAPI
 
+from entra_kit.serve import ServerTls, bind_loopback, serve_in_thread
+from entra_kit.shipped_tenant import *  # noqa: F403 - the public testing API re-exports them
+from entra_kit.shipped_tenant import TENANT_ID
 from mock_entra.admin.client import AdminClient
 from mock_entra.app import create_app
 from mock_entra.context import Context
-from mock_entra.defaults import *  # noqa: F403 - the public testing API re-exports them
-from mock_entra.defaults import TENANT_ID
 from mock_entra.flows import RawFlow, SignInError, Tokens  # noqa: F401 - public testing API
 from mock_entra.settings import MockSettings
 from mock_entra.tls import TlsFiles, ensure_tls
@@ -127,13 +125,6 @@ class RunningMock:
         return self.admin.requests(tenant, client_id, limit)
 
 
-def _free_socket(host: str, port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    return sock
-
-
 @contextmanager
 def run_mock(
     state_dir: Path | None = None,
@@ -145,33 +136,15 @@ def run_mock(
     """Serve the mock over HTTPS on 127.0.0.1 in a background thread until the block ends."""
     state = Path(state_dir or tempfile.mkdtemp(prefix="mock-entra-"))
     tls = tls or ensure_tls(shared_tls_dir())
-    sock = _free_socket("127.0.0.1", port)
-    bound = sock.getsockname()[1]
+    sock = bind_loopback(port)
     mock_settings = MockSettings(
-        host="127.0.0.1", port=bound, state_dir=state, log_requests=False, **settings
+        host="127.0.0.1",
+        port=sock.getsockname()[1],
+        state_dir=state,
+        log_requests=False,
+        **settings,
     )
     app = create_app(mock_settings)
-    config = uvicorn.Config(
-        app,
-        ssl_certfile=str(tls.server_cert),
-        ssl_keyfile=str(tls.server_key),
-        log_level="warning",
-        lifespan="off",
-        timeout_graceful_shutdown=2,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="mock-entra"
-    )
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("mock-entra did not start")
-        time.sleep(0.01)
-    try:
+    server_tls = ServerTls(tls.server_cert, tls.server_key)
+    with serve_in_thread(app, sock=sock, tls=server_tls, name="mock-entra", lifespan="off"):
         yield RunningMock(mock_settings.base_url, tls.ca_cert, state, app)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
-        sock.close()

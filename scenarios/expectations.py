@@ -12,6 +12,7 @@ import hashlib
 import re
 from typing import TYPE_CHECKING, Any
 
+from entra_kit.ids import is_guid
 from scenarios.observation import Observation
 from scenarios.schema import Expect
 from scenarios.values import short
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 _PARAM = re.compile(r'([\w-]+)="([^"]*)"')
 _JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*")
-_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$")
 _MISSING = object()
 
@@ -76,7 +76,7 @@ def _entra_shape(obs: Observation) -> list[str]:
     elif not str(body["error_description"]).startswith(f"AADSTS{codes[0]}: "):
         fails.append("error_description: does not start with AADSTS<first code>: ")
     for key in ("trace_id", "correlation_id"):
-        if not _GUID.match(str(body[key])):
+        if not is_guid(str(body[key])):
             fails.append(f"{key}: not a GUID")
     if not _TIMESTAMP.match(str(body["timestamp"])):
         fails.append(f"timestamp: {body['timestamp']!r} is not 'YYYY-MM-DD hh:mm:ssZ'")

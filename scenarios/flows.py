@@ -9,8 +9,6 @@ MSAL app and cache: MSAL answers a repeated failed request from memory for 60 s
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import secrets
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -18,6 +16,7 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 import msal
 
+from entra_kit.jose import pkce_s256
 from mock_entra.authorize.browser import FormBrowser
 from scenarios.stack import Stack
 
@@ -107,12 +106,6 @@ def obo(
     return result
 
 
-def s256(verifier: str) -> str:
-    return (
-        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    )
-
-
 def raw_code(stack: Stack, tenant: str, spec: dict[str, Any]) -> dict[str, str]:
     """An authorization code by hand (what MSAL would never send): ``{code, verifier, ...}``.
 
@@ -130,7 +123,7 @@ def raw_code(stack: Stack, tenant: str, spec: dict[str, Any]) -> dict[str, str]:
     }
     method = spec.get("pkce", "S256")
     if method != "none":
-        params["code_challenge"] = s256(verifier) if method == "S256" else verifier
+        params["code_challenge"] = pkce_s256(verifier) if method == "S256" else verifier
         params["code_challenge_method"] = method
     url = f"{stack.mock_url}/{tenant}/oauth2/v2.0/authorize?{urlencode(params)}"
     with stack.http() as client:

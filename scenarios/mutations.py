@@ -9,7 +9,6 @@ final compact string and must come last.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -20,7 +19,7 @@ from typing import Any, Protocol
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from scenarios.values import jwt_part
+from entra_kit.jose import b64url_decode, b64url_encode, json_segment, jwt_segment
 
 
 class MutationError(ValueError):
@@ -39,12 +38,8 @@ class KeySource(Protocol):
     def jwks(self) -> dict[str, Any]: ...
 
 
-def b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def segment(obj: dict[str, Any]) -> str:
-    return b64(json.dumps(obj, separators=(",", ":")).encode())
+b64 = b64url_encode
+segment = json_segment
 
 
 def public_jwk(key: rsa.RSAPrivateKey, kid: str) -> dict[str, str]:
@@ -58,7 +53,7 @@ def public_jwk(key: rsa.RSAPrivateKey, kid: str) -> dict[str, str]:
 
 def _jwk_pem(jwk: dict[str, Any]) -> bytes:
     def num(value: str) -> int:
-        return int.from_bytes(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)), "big")
+        return int.from_bytes(b64url_decode(value), "big")
 
     public = rsa.RSAPublicNumbers(num(jwk["e"]), num(jwk["n"])).public_key()
     return public.public_bytes(
@@ -78,7 +73,7 @@ class _Token:
     @classmethod
     def parse(cls, token: str) -> _Token:
         head, payload, signature = [*token.split("."), "", ""][:3]
-        return cls(jwt_part(token, 0), jwt_part(token, 1), head, payload, signature)
+        return cls(jwt_segment(token, 0), jwt_segment(token, 1), head, payload, signature)
 
     def compact(self) -> str:
         return self.raw if self.raw is not None else f"{self.head}.{self.payload}.{self.signature}"

@@ -24,6 +24,8 @@ from typing import Any
 import yaml
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from entra_kit.issuers import issuer_v1
+from entra_kit.shipped_tenant import OTHER_TENANT_ID
 from scenarios import flows
 from scenarios.attacker import AttackerSite
 from scenarios.calls import perform_call
@@ -35,7 +37,6 @@ from scenarios.stack import BackendHandle, Stack, Unsupported
 from scenarios.steps import STEPS
 from scenarios.values import Values
 
-OTHER_TENANT = "35d94638-998d-45aa-b0d8-43dd7cd23aa6"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -142,9 +143,9 @@ class ScenarioRun:
     def _fixed(self) -> dict[str, Any]:
         mock = self.stack.mock_url
         return {
-            "tenant": self.tenant, "other_tenant": OTHER_TENANT, "mock": mock,
+            "tenant": self.tenant, "other_tenant": OTHER_TENANT_ID, "mock": mock,
             "authority": f"{mock}/{self.tenant}",
-            "issuer_v1": f"https://sts.windows.net/{self.tenant}/",
+            "issuer_v1": issuer_v1(self.tenant),
             "issuer_v2": f"{mock}/{self.tenant}/v2.0",
             "web_client_id": flows.WEB_CLIENT_ID, "web_secret": flows.WEB_CLIENT_SECRET,
             "web_redirect": flows.WEB_REDIRECT_URI, "api_client_id": flows.API_CLIENT_ID,

@@ -21,9 +21,10 @@ import httpx
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from entra_kit.shipped_tenant import TENANT_ID
+from entra_kit.trust import trusting
+
 PRM_PATH = "/.well-known/oauth-protected-resource/mcp"
-DEFAULT_TENANT = "b63e68de-d8de-4919-b8c7-175cc63619fc"
-_TRUST_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE")
 
 
 class Unsupported(Exception):
@@ -107,17 +108,8 @@ class InProcessStack(Stack):
 
     def _trust(self) -> None:
         # requests (inside MSAL) reads these and they win over MSAL's verify= (LIBRARY-FACTS).
-        saved = {name: os.environ.get(name) for name in _TRUST_VARIABLES}
-        os.environ.update({name: str(self.ca_bundle) for name in _TRUST_VARIABLES})
-
-        def restore() -> None:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
-
-        self._exit.callback(restore)
+        if self.ca_bundle:
+            self._exit.enter_context(trusting(self.ca_bundle))
 
     def trusted_key(self, tenant: str) -> tuple[str, rsa.RSAPrivateKey]:
         ctx = self.mock.ctx
@@ -160,7 +152,7 @@ class RunningStack(Stack):
         self.mock_url = env.get("ENTRA_AUTHORITY_HOST", "https://127.0.0.1:8443").rstrip("/")
         bundle = env.get("ENTRA_CA_BUNDLE", ".state/mock-entra/tls/ca.pem")
         self.ca_bundle = bundle or None
-        self.tenant_id = env.get("ENTRA_TENANT_ID", DEFAULT_TENANT)
+        self.tenant_id = env.get("ENTRA_TENANT_ID", TENANT_ID)
         self.backend = BackendHandle(env.get("BACKEND_URL", "http://127.0.0.1:8000").rstrip("/"))
 
 

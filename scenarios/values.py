@@ -9,12 +9,11 @@ braces such as ``{tenantid}`` (scenario D17) are left alone: only ``${...}`` is 
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 import time
 from typing import Any
+
+from entra_kit.jose import jwt_segment
 
 _REF = re.compile(r"\$\{([^}]+)\}")
 _NOW = re.compile(r"^now(?:([+-])(\d+))?$")
@@ -25,18 +24,6 @@ class UnknownReference(KeyError):
 
     def __str__(self) -> str:
         return f"unknown reference ${{{self.args[0]}}}"
-
-
-def jwt_part(token: str, index: int) -> dict[str, Any]:
-    """Header (0) or claims (1) of a compact JWS, without any check."""
-    try:
-        segment = token.split(".")[index]
-        data = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
-    except (IndexError, ValueError, binascii.Error) as exc:
-        raise ValueError("not a decodable JWT") from exc
-    if not isinstance(data, dict):
-        raise ValueError("not a JWT object")
-    return data
 
 
 class Values:
@@ -61,7 +48,7 @@ class Values:
         value = self.data[head]
         for key in rest:
             if isinstance(value, str) and key in ("claims", "header"):
-                value = jwt_part(value, 1 if key == "claims" else 0)
+                value = jwt_segment(value, 1 if key == "claims" else 0)
             elif isinstance(value, dict) and key in value:
                 value = value[key]
             else:

@@ -10,7 +10,6 @@ issuer form, ``ver``, ``aud`` form, ``scp``/``roles``, lifetimes, header fields.
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import sys
@@ -19,7 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+from entra_kit.ids import is_guid
+from entra_kit.jose import jwt_segment
+from entra_kit.trust import trust_variables
+
 FLOWS = ("id_token", "delegated", "obo", "app_only")
 # Lifetimes differ by policy and randomisation (Entra: 60-90 min); flag bigger gaps.
 LIFETIME_TOLERANCE = 45 * 60
@@ -36,12 +38,7 @@ class Difference:
 def decode_token(value: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """(header, claims) from a compact JWT, a {"header","claims"} object, or bare claims."""
     if isinstance(value, str):
-        parts = value.split(".")
-        if len(parts) < 2:
-            raise ValueError("not a JWT")
-        head, body = (json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)))
-                      for p in parts[:2])  # fmt: skip
-        return head, body
+        return jwt_segment(value, 0), jwt_segment(value, 1)
     if isinstance(value, dict) and "claims" in value:
         return dict(value.get("header", {})), dict(value["claims"])
     if isinstance(value, dict):
@@ -59,7 +56,7 @@ def shape(value: Any) -> str:
     if isinstance(value, dict):
         return "object"
     text = str(value)
-    if GUID.match(text):
+    if is_guid(text, any_case=True):
         return "guid"
     if text.startswith("https://sts.windows.net/"):
         return "v1-issuer"
@@ -115,8 +112,7 @@ def mock_tokens() -> dict[str, str]:
     from mock_entra.testing import Tokens, run_mock
 
     with run_mock() as mock:
-        for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
-            os.environ[name] = str(mock.ca_bundle)
+        os.environ.update(trust_variables(mock.ca_bundle))
         tokens = Tokens(mock)
         signed_in = tokens.sign_in("alice")
         return {

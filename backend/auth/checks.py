@@ -9,14 +9,13 @@ Each raises ``TokenRejected`` (401) or ``InsufficientScope`` (403). References:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from backend.auth.errors import InsufficientScope, TokenRejected
+from entra_kit.ids import is_guid
+from entra_kit.issuers import issuer_v1, issuer_v2
 
-GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-V1_ISSUER = "https://sts.windows.net/{tid}/"
 ALGORITHM = "RS256"  # Entra signs access tokens with RS256 only; RFC 8725 §3.1
 
 
@@ -33,12 +32,8 @@ class TokenPolicy:
 
     def issuer(self, tid: str, version: str) -> str:
         if version == "1.0":
-            return V1_ISSUER.format(tid=tid)
-        return f"{self.authority_host.rstrip('/')}/{tid}/v2.0"
-
-
-def is_guid(value: Any) -> bool:
-    return isinstance(value, str) and GUID.match(value) is not None
+            return issuer_v1(tid)
+        return issuer_v2(self.authority_host, tid)
 
 
 def check_header(header: dict[str, Any]) -> str:

@@ -7,7 +7,6 @@ RS256 signature verifies; then the claim checks of ``checks`` run as a table.
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import time
@@ -34,6 +33,7 @@ from backend.auth.checks import (
 )
 from backend.auth.errors import TokenRejected
 from backend.auth.keys import JwksCache
+from entra_kit.jose import MalformedJwt, jwt_segment
 
 log = logging.getLogger("backend.auth")
 
@@ -73,14 +73,11 @@ def token_ref(token: str) -> str:
     return f"{token[:12]}..." if len(token) > 12 else "<short>"
 
 
-def _decode_segment(segment: str) -> dict[str, Any]:
+def _decode_segment(token: str, index: int) -> dict[str, Any]:
     try:
-        data = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
-    except ValueError as exc:
+        return jwt_segment(token, index)
+    except MalformedJwt as exc:
         raise TokenRejected("token is not a well-formed JWS") from exc
-    if not isinstance(data, dict):
-        raise TokenRejected("token segment is not a JSON object")
-    return data
 
 
 class TokenValidator:
@@ -104,13 +101,12 @@ class TokenValidator:
         """Return the validated token or raise ``TokenRejected`` (fail closed)."""
         if not token or len(token) > MAX_TOKEN_LENGTH or token.count(".") != 2:
             raise TokenRejected("token is not a compact JWS")
-        head, payload, signature = token.split(".")
-        if not signature:
+        if token.endswith("."):
             raise TokenRejected("token has no signature")
-        header = _decode_segment(head)
+        header = _decode_segment(token, 0)
         kid = check_header(header)
         # Unverified, used only to pick which allowed tenant's keys to try.
-        tid = check_tenant(_decode_segment(payload), self.policy)
+        tid = check_tenant(_decode_segment(token, 1), self.policy)
         key = await self.keys.key(tid, kid)
         signed = self.signed_form(token) if self.signed_form else token
         try:

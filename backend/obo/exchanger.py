@@ -14,8 +14,6 @@ https://learn.microsoft.com/entra/identity-platform/v2-oauth2-on-behalf-of-flow
 
 from __future__ import annotations
 
-import base64
-import json
 import logging
 import time
 from collections import OrderedDict
@@ -26,11 +24,12 @@ from typing import Any
 
 import anyio
 import msal
-import requests
 
 from backend.obo.credentials import client_credential
 from backend.obo.errors import EntraChallenge, OboError, from_entra_error
 from backend.settings import BackendSettings
+from entra_kit.jose import MalformedJwt, jwt_segment
+from entra_kit.trust import TrustingSession
 
 log = logging.getLogger("backend.obo")
 
@@ -66,36 +65,12 @@ class OboToken:
 def unverified_claims(token: str) -> dict[str, Any]:
     """The payload of a token we just received over TLS from Entra: display and binding only."""
     try:
-        payload = token.split(".")[1]
-        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except (IndexError, ValueError) as exc:
+        return jwt_segment(token, 1)
+    except MalformedJwt as exc:
         raise OboError("Entra returned a token that is not a JWT.") from exc
-    if not isinstance(data, dict):
-        raise OboError("Entra returned a token that is not a JWT.")
-    return data
 
 
 AppFactory = Callable[[BackendSettings], msal.ConfidentialClientApplication]
-
-
-class _TrustSession(requests.Session):
-    """Trust exactly the configured CA bundle, whatever REQUESTS_CA_BUNDLE says.
-
-    requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a session's ``verify``
-    (machines often point them at the system store), but never an explicit
-    per-request ``verify``: so it is passed on every request. Verification stays on.
-    """
-
-    def __init__(self, ca_bundle: str | None, timeout: float) -> None:
-        super().__init__()
-        self._ca_bundle = ca_bundle
-        self._timeout = timeout
-
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
-        if self._ca_bundle:
-            kwargs["verify"] = self._ca_bundle
-        kwargs.setdefault("timeout", self._timeout)
-        return super().request(method, url, *args, **kwargs)
 
 
 def build_msal_app(settings: BackendSettings) -> msal.ConfidentialClientApplication:
@@ -105,7 +80,8 @@ def build_msal_app(settings: BackendSettings) -> msal.ConfidentialClientApplicat
         client_credential=client_credential(settings),
         authority=settings.authority,
         instance_discovery=settings.entra_instance_discovery,
-        http_client=_TrustSession(settings.ca_bundle, settings.obo_timeout_seconds),
+        # Trust exactly ENTRA_CA_BUNDLE, whatever REQUESTS_CA_BUNDLE says (entra_kit.trust).
+        http_client=TrustingSession(settings.ca_bundle, settings.obo_timeout_seconds),
         token_cache=_NoSharedCache(),
     )
 

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
+from entra_kit.settings import first_error
 from mock_entra.admin.scope import Endpoint, RequestScope
 from mock_entra.store import Store
 
@@ -151,9 +152,8 @@ def parse_fault(body: Any) -> Fault:
     try:
         return FAULT_ADAPTER.validate_python(body)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        path = ".".join(str(p) for p in first["loc"]) or "<root>"
-        raise InvalidFault(f"{path}: {first['msg']}") from exc
+        path, message = first_error(exc)
+        raise InvalidFault(f"{path}: {message}") from exc
 
 
 def matches(fault: dict[str, Any], req: RequestScope) -> bool:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote
 
+from entra_kit.jose import peek_claims
 from mock_entra.admin.scope import Endpoint, RequestScope
 from mock_entra.errors import OAuthError
 from mock_entra.tenant.model import Tenant
@@ -60,15 +60,6 @@ def parse_params(query: bytes, body: bytes) -> dict[str, str]:
     return params
 
 
-def _jwt_claims(token: str) -> dict[str, object]:
-    try:
-        payload = token.split(".")[1]
-        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except (IndexError, ValueError, binascii.Error):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _basic_client(authorization: str | None) -> str | None:
     if not authorization or not authorization.lower().startswith("basic "):
         return None
@@ -85,7 +76,7 @@ def _client(params: Mapping[str, str], authorization: str | None) -> str | None:
     basic = _basic_client(authorization)
     if basic:
         return basic
-    assertion = _jwt_claims(params.get("client_assertion", ""))
+    assertion = peek_claims(params.get("client_assertion", ""))
     return str(assertion["sub"]) if assertion.get("sub") else None
 
 
@@ -103,7 +94,7 @@ def _user_hint(ctx: Context, endpoint: Endpoint, params: Mapping[str, str]) -> s
         record = ctx.store.expired("rt", params["refresh_token"][:4096])
         return str(record["user"]) if record else None
     if grant == "urn:ietf:params:oauth:grant-type:jwt-bearer":
-        claims = _jwt_claims(params.get("assertion", ""))
+        claims = peek_claims(params.get("assertion", ""))
         return str(claims.get("oid") or claims.get("upn") or "") or None
     return params.get("username")
 

@@ -8,12 +8,13 @@ deleted (tests that need a variant create their own tenant instead).
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
 
+from entra_kit.ids import as_guid
+from entra_kit.settings import first_error
 from mock_entra.store import Store
 from mock_entra.tenant.model import Directory, Tenant
 
@@ -32,20 +33,6 @@ class InvalidTenant(ValueError):
     """The body is not a valid tenant; the message is one line naming the field."""
 
 
-def _describe(err: ValidationError) -> str:
-    first = err.errors()[0]
-    path = ".".join(str(p) for p in first["loc"]) or "<root>"
-    more = f" (and {err.error_count() - 1} more)" if err.error_count() > 1 else ""
-    return f"{path}: {first['msg']}{more}"
-
-
-def _as_guid(value: str) -> str | None:
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return None
-
-
 class RuntimeTenants:
     """Lookup and maintenance of runtime tenants, with a per-process parse cache."""
 
@@ -59,7 +46,7 @@ class RuntimeTenants:
 
     def find(self, id_or_domain: str) -> Tenant | None:
         now = self.clock()
-        tid = _as_guid(id_or_domain)
+        tid = as_guid(id_or_domain)
         if tid is None:
             ref = self.store.get(TENANT_DOMAIN, id_or_domain.lower(), now)
             tid = ref["id"] if ref else None
@@ -84,8 +71,8 @@ class RuntimeTenants:
         try:
             tenant = Tenant.model_validate(body)
         except ValidationError as exc:
-            raise InvalidTenant(_describe(exc)) from exc
-        if tenant.id != _as_guid(tenant_id):
+            raise InvalidTenant(": ".join(first_error(exc, with_count=True))) from exc
+        if tenant.id != as_guid(tenant_id):
             raise InvalidTenant(f"id: {tenant.id} differs from the path's tenant id")
         shipped = self.directory.tenant(tenant.id) or self.directory.tenant(tenant.domain)
         if shipped is not None:
@@ -102,7 +89,7 @@ class RuntimeTenants:
         return tenant, previous is None
 
     def delete(self, tenant_id: str) -> bool:
-        raw = self.store.get(TENANT, _as_guid(tenant_id) or "", self.clock())
+        raw = self.store.get(TENANT, as_guid(tenant_id) or "", self.clock())
         if raw is None:
             return False
         self.store.delete(TENANT_DOMAIN, raw["domain"].lower())

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from entra_kit.jose import graph_signed_form, peek_jwt
 from mock_entra.errors import InvalidGrant, InvalidRequest
 from mock_entra.grants.common import TokenRequest, delegated_grant, user_token_response
-from mock_entra.jwt import graph_signed_form, unverified_parts, verify_rs256
+from mock_entra.jwt import verify_rs256
 from mock_entra.policies import check_mfa
 from mock_entra.scopes import parse_scopes
 from mock_entra.tenant.model import Application
@@ -28,12 +29,9 @@ def _invalid_assertion(detail: str) -> InvalidGrant:
 
 def check_structure(assertion: str) -> tuple[dict[str, Any], dict[str, Any]]:
     try:
-        header, claims = unverified_parts(assertion)
-    except (ValueError, UnicodeDecodeError):
+        return peek_jwt(assertion)
+    except ValueError:
         raise InvalidGrant(50027, "JWT token is invalid or malformed.") from None
-    if not isinstance(header, dict) or not isinstance(claims, dict):
-        raise InvalidGrant(50027, "JWT token is invalid or malformed.")
-    return header, claims
 
 
 def check_audience(claims: dict[str, Any], app: Application) -> None:

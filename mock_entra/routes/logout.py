@@ -10,14 +10,13 @@ https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#send-a-sig
 
 from __future__ import annotations
 
-import base64
-import json
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
+from entra_kit.jose import peek_claims
 from mock_entra.authorize import pages, session
 from mock_entra.authorize.params import read_params
 from mock_entra.context import Context, get_context
@@ -31,12 +30,7 @@ def hinted_client(id_token_hint: str | None) -> str | None:
     """The ``aud`` of an ID token, read without verifying it (only to pick the client)."""
     if not id_token_hint or id_token_hint.count(".") != 2:
         return None
-    payload = id_token_hint.split(".")[1]
-    try:
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except (ValueError, TypeError, RecursionError):  # not base64, not JSON, or absurdly nested
-        return None
-    aud = claims.get("aud") if isinstance(claims, dict) else None
+    aud = peek_claims(id_token_hint).get("aud")
     return aud if isinstance(aud, str) else None
 
 

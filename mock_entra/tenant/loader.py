@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from entra_kit.settings import first_error
 from mock_entra.tenant.model import Directory
 
 DEFAULT_TENANT_FILE = "default_tenant.yaml"
@@ -15,13 +16,6 @@ DEFAULT_TENANT_FILE = "default_tenant.yaml"
 
 class TenantFileError(ValueError):
     """The tenant file is unreadable or invalid; the message is one line."""
-
-
-def _describe(err: ValidationError, source: str) -> str:
-    first = err.errors()[0]
-    path = ".".join(str(p) for p in first["loc"]) or "<root>"
-    more = f" (and {err.error_count() - 1} more)" if err.error_count() > 1 else ""
-    return f"{source}: {path}: {first['msg']}{more}"
 
 
 def load_directory_text(text: str, source: str = "<tenant>") -> Directory:
@@ -36,7 +30,8 @@ def load_directory_text(text: str, source: str = "<tenant>") -> Directory:
     try:
         return Directory.model_validate(data)
     except ValidationError as exc:
-        raise TenantFileError(_describe(exc, source)) from exc
+        path, message = first_error(exc, with_count=True)
+        raise TenantFileError(f"{source}: {path}: {message}") from exc
 
 
 def load_directory(path: str | Path | None = None) -> Directory:

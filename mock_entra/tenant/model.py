@@ -15,8 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
-GRAPH_RESOURCE = "https://graph.microsoft.com"
+from entra_kit.ids import as_guid
+
 # Scopes that belong to the sign-in itself rather than to any resource (OIDC).
 OIDC_SCOPES = frozenset({"openid", "profile", "email", "offline_access"})
 
@@ -26,10 +26,10 @@ class _Strict(BaseModel):
 
 
 def _guid(value: str) -> str:
-    try:
-        return str(uuid.UUID(value))
-    except (ValueError, AttributeError, TypeError) as exc:
-        raise ValueError(f"not a GUID: {value!r}") from exc
+    guid = as_guid(value)
+    if guid is None:
+        raise ValueError(f"not a GUID: {value!r}")
+    return guid
 
 
 class Scope(_Strict):

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from backend.testing import RunningBackend
-from mock_entra.jwt import unverified_parts
+from entra_kit.jose import peek_jwt
 from mock_entra.testing import (
     API_APP_ID_URI,
     API_CLIENT_ID,
@@ -93,7 +93,7 @@ def _truncated(token: str) -> str:
 
 def _edited_unsigned(token: str) -> str:
     head, _, sig = token.split(".")
-    claims = unverified_parts(token)[1]
+    claims = peek_jwt(token)[1]
     claims["oid"] = "61607bbf-cbf8-4767-b1f8-c3588ddf7814"  # bob
     return f"{head}.{segment(claims)}.{sig}"
 
@@ -127,7 +127,7 @@ def test_d4_malformed_tokens_get_401(
 
 @pytest.mark.parametrize("alg", ["none", "None", "NONE", "nOnE"])
 def test_d5_alg_none_in_any_case_gets_401(backend: RunningBackend, alice: str, alg: str) -> None:
-    header, claims = unverified_parts(alice)
+    header, claims = peek_jwt(alice)
     token = f"{segment({**header, 'alg': alg})}.{segment(claims)}."
     assert_rs_401(probe(backend.mcp_url, token), backend)
 
@@ -138,7 +138,7 @@ def test_d6_empty_signature_gets_401(backend: RunningBackend, alice: str) -> Non
 
 
 def _hs256(token: str, secret: bytes) -> str:
-    header, claims = unverified_parts(token)
+    header, claims = peek_jwt(token)
     signing_input = f"{segment({**header, 'alg': 'HS256'})}.{segment(claims)}"
     mac = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
     return f"{signing_input}.{b64(mac)}"
@@ -164,7 +164,7 @@ def test_d11_unknown_kid_from_attacker_key_refreshes_at_most_once(
     backend_with: Callable[..., Any], alice: str
 ) -> None:
     attacker = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    header, claims = unverified_parts(alice)
+    header, claims = peek_jwt(alice)
     with backend_with(backend_jwks_refresh_seconds=3600) as running:
         assert probe(running.mcp_url, alice).status_code == 200  # keys fetched once
         fetches = running.state.keys.fetch_count
@@ -315,7 +315,7 @@ def test_d20_app_only_token_never_reaches_tools(
     backend: RunningBackend, entra_tokens: Tokens
 ) -> None:
     result = entra_tokens.app_token()
-    claims = unverified_parts(result["access_token"])[1]
+    claims = peek_jwt(result["access_token"])[1]
     assert claims.get("roles") == ["Tools.Invoke"] and "scp" not in claims
     response = probe(backend.mcp_url, result["access_token"])
     assert response.status_code == 403

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backend.testing import RunningBackend
-from mock_entra.jwt import unverified_parts
+from entra_kit.jose import peek_jwt
 from mock_entra.testing import API_APP_ID_URI, API_CLIENT_ID, TENANT_ID
 from tests.backend.conftest import probe
 
@@ -33,7 +33,7 @@ def _unb64(segment: str) -> bytes:
 
 
 def _with_header(token: str, **edits: Any) -> str:
-    header, _ = unverified_parts(token)
+    header, _ = peek_jwt(token)
     _, payload, signature = token.split(".")
     head = _b64(json.dumps({**header, **edits}).encode())
     return f"{head}.{payload}.{signature}"
@@ -89,7 +89,7 @@ def test_any_single_mutation_is_rejected(
     elif field == "alg":
         token = _with_header(alice, alg=value)
     elif field == "kid":
-        header, _ = unverified_parts(alice)
+        header, _ = peek_jwt(alice)
         token = _with_header(alice, kid=value if value != header["kid"] else value + "x")
     else:
         token = _flip(alice, *value)

@@ -12,7 +12,8 @@ from joserfc.jwk import RSAKey
 
 from backend.auth import JwksCache, KeysUnavailable
 from backend.obo.errors import EntraChallenge, OboError, from_entra_error
-from backend.settings import SettingsError, load_settings
+from backend.settings import load_settings
+from entra_kit.settings import SettingsError
 
 HOST = "https://login.example.test"
 TID = "b63e68de-d8de-4919-b8c7-175cc63619fc"

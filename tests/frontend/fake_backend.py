@@ -22,7 +22,7 @@ from fastmcp.exceptions import ToolError
 from fastmcp.server.dependencies import get_http_headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from frontend.tokens import decode_jwt
+from entra_kit.jose import peek_jwt
 
 
 @dataclass
@@ -37,7 +37,7 @@ class Behaviour:
 def _claims() -> dict[str, Any]:
     auth = get_http_headers(include={"authorization"}).get("authorization", "")
     token = auth.removeprefix("Bearer ")
-    return decode_jwt(token)[1]
+    return peek_jwt(token)[1]
 
 
 def build(behaviour: Behaviour) -> FastMCP:

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from flask import Flask
 from flask.testing import FlaskClient
 
-from frontend.tokens import decode_jwt
+from entra_kit.jose import peek_jwt
 from tests.frontend.conftest import csrf_of, sign_in, sse_events
 from tests.frontend.fake_backend import Behaviour
 
@@ -45,7 +45,7 @@ def test_who_am_i_calls_get_user_info_with_the_users_delegated_token(
     assert "Alice" in text
     assert kinds.count("text") > 3  # streamed in pieces, not one block
     # The backend saw the delegated token for its own audience, not the ID or Graph token.
-    _, claims = decode_jwt(behaviour.seen_tokens[-1])
+    _, claims = peek_jwt(behaviour.seen_tokens[-1])
     assert claims["aud"] == "api://fe5f360b-4f1f-4029-b90b-f832bcb0412c"
     assert claims["scp"] == "access_as_user"
 

@@ -7,12 +7,13 @@ import json
 
 import pytest
 
+from entra_kit.jose import peek_jwt
 from frontend.auth import safe_next
 from frontend.challenges import AttemptLog, Challenge, from_tool_error, from_www_authenticate
 from frontend.i18n import all_keys
 from frontend.local_model import pick_tool, search_query, summarize
 from frontend.settings import FrontendSettings, load_settings
-from frontend.tokens import decode_jwt, fingerprint, mark_changes, time_left, view_from_claims
+from frontend.tokens import fingerprint, mark_changes, time_left, view_from_claims
 
 TOOLS = ["secure_ping", "get_user_info", "get_azure_ai_search_token", "search_documents",
          "get_my_profile"]  # fmt: skip
@@ -28,10 +29,10 @@ def _jwt(header: dict[str, object], claims: dict[str, object]) -> str:
 
 def test_decode_jwt_round_trip_and_refusals() -> None:
     token = _jwt({"alg": "RS256", "kid": "k"}, {"aud": "a", "exp": 5})
-    assert decode_jwt(token) == ({"alg": "RS256", "kid": "k"}, {"aud": "a", "exp": 5})
+    assert peek_jwt(token) == ({"alg": "RS256", "kid": "k"}, {"aud": "a", "exp": 5})
     for bad in ("a.b", "!!!.e30.x", f"{_jwt({}, {}).split('.')[0]}.WzFd.x"):
         with pytest.raises(ValueError):
-            decode_jwt(bad)
+            peek_jwt(bad)
     assert fingerprint(token).endswith(f"({len(token)} chars)") and token not in fingerprint(token)
 
 

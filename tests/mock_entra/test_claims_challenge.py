@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from mock_entra import pkce
+from entra_kit.jose import pkce_s256
 from mock_entra.testing import API_SCOPE, SEARCH_RESOURCE, RawFlow, RunningMock, Tokens, run_mock
 from tests.conftest import decode, write_tenant_file
 
@@ -50,7 +50,7 @@ def test_obo_to_a_resource_that_wants_mfa_answers_a_claims_challenge_and_the_rou
     challenge = json.loads(refused["claims"])
     assert challenge["access_token"]["capolids"]["values"] == [SEARCH_POLICY]
 
-    code = flow.code(challenge=pkce.s256(VERIFIER), claims=refused["claims"])
+    code = flow.code(challenge=pkce_s256(VERIFIER), claims=refused["claims"])
     stepped_up = flow.redeem(code, verifier=VERIFIER, scope=f"{API_SCOPE} offline_access")
     assert stepped_up.status_code == 200, stepped_up.text
     mfa_token = stepped_up.json()["access_token"]

@@ -7,7 +7,7 @@ import re
 import httpx
 import pytest
 
-from mock_entra import pkce
+from entra_kit.jose import pkce_s256
 from mock_entra.testing import (
     API_CLIENT_ID,
     API_SCOPE,
@@ -20,7 +20,7 @@ from mock_entra.testing import (
 )
 
 VERIFIER = "v" * 43 + "-._~0123456789"
-CHALLENGE = pkce.s256(VERIFIER)
+CHALLENGE = pkce_s256(VERIFIER)
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 import pytest
 
-from mock_entra import pkce
+from entra_kit.jose import pkce_s256
 from mock_entra.admin.client import AdminClient
 from mock_entra.admin.sample import sample_tenant
 from mock_entra.testing import (
@@ -63,7 +63,7 @@ class Served:
             "scope": f"{API_SCOPE} openid",
             "state": "s",
             "nonce": "n",
-            "code_challenge": pkce.s256(VERIFIER),
+            "code_challenge": pkce_s256(VERIFIER),
             "code_challenge_method": "S256",
         }
         with self.client() as http:

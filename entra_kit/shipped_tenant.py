@@ -1,10 +1,14 @@
 """Well-known values of the shipped default tenant (mock_entra/default_tenant.yaml).
 
-Tests and examples name apps, users and secrets by these constants instead of
-repeating GUIDs; they describe the file, so change both together.
+The services' mock-profile defaults, tests and examples name apps, users and
+secrets by these constants instead of repeating GUIDs. They describe the file, so
+change both together (tests/entra_kit/test_shipped_tenant.py holds them against it).
 """
 
 from __future__ import annotations
+
+from entra_kit.microsoft_apps import GRAPH_RESOURCE as GRAPH_RESOURCE
+from entra_kit.microsoft_apps import SEARCH_RESOURCE as SEARCH_RESOURCE
 
 TENANT_ID = "b63e68de-d8de-4919-b8c7-175cc63619fc"
 TENANT_DOMAIN = "contoso.onmicrosoft.com"
@@ -18,8 +22,6 @@ API_CLIENT_SECRET = "mock-backend-secret-0001"
 API_SCOPE = f"{API_APP_ID_URI}/access_as_user"
 DAEMON_CLIENT_ID = "1880ac49-201e-4c30-95a2-22426a6365e5"
 DAEMON_CLIENT_SECRET = "mock-daemon-secret-0001"
-GRAPH_RESOURCE = "https://graph.microsoft.com"
-SEARCH_RESOURCE = "https://search.azure.com"
 MANAGED_IDENTITY_CLIENT_ID = "e63c9022-4af6-4001-ad3c-514019a71e36"
 USERS = {
     "alice": ("alice@contoso.onmicrosoft.com", "alice-password"),
