@@ -20,8 +20,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from backend.downstream.directory import FakeDirectory
-from backend.downstream.guard import DownstreamGuard
+from fake_downstream.directory import FakeDirectory
+from fake_downstream.guard import DownstreamGuard
 
 API_VERSIONS = frozenset({"2023-11-01", "2024-07-01", "2025-05-01-preview"})
 
@@ -36,7 +36,7 @@ class Document:
 
 def load_documents() -> dict[str, list[Document]]:
     """The shipped index ``documents``."""
-    text = resources.files("backend.downstream").joinpath("documents.yaml").read_text()
+    text = resources.files("fake_downstream").joinpath("documents.yaml").read_text()
     data = yaml.safe_load(text)
     docs = [
         Document(d["id"], d["title"], d["content"], frozenset(d["acl"])) for d in data["documents"]
