@@ -73,6 +73,14 @@ def jwks_cache(settings: BackendSettings) -> JwksCache:
     )
 
 
+def tool_services(settings: BackendSettings, policy: TokenPolicy) -> Services:
+    """What the tools call: the OBO exchanger and the downstream client."""
+    downstream = DownstreamClient(
+        settings.search_url, settings.graph_url, settings.ca_bundle, settings.obo_timeout_seconds
+    )
+    return Services(settings, policy, OboExchanger(settings), downstream)
+
+
 async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
@@ -99,17 +107,7 @@ def create_app(
         mcp_path=MCP_PATH,
         scopes_supported=[settings.full_scope],
     )
-    services = Services(
-        settings=settings,
-        policy=policy,
-        exchanger=OboExchanger(settings),
-        downstream=DownstreamClient(
-            settings.search_url,
-            settings.graph_url,
-            settings.ca_bundle,
-            settings.obo_timeout_seconds,
-        ),
-    )
+    services = tool_services(settings, policy)
     mcp = FastMCP("entra-mcp-backend", auth=provider)
     register_tools(mcp, services)
     mcp_app = mcp.http_app(path=MCP_PATH)
