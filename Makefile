@@ -22,9 +22,9 @@ run: $(STAMP)
 	$(BIN)/python -m stack
 
 lint: $(STAMP)
-	$(BIN)/ruff check entra_kit mock_entra backend frontend scenarios stack benchmarks tests conftest.py
-	$(BIN)/ruff format --check entra_kit mock_entra backend frontend scenarios stack benchmarks tests conftest.py
-	$(BIN)/mypy entra_kit mock_entra backend frontend scenarios stack benchmarks
+	$(BIN)/ruff check entra_kit mock_entra backend fake_downstream frontend scenarios stack benchmarks tests conftest.py
+	$(BIN)/ruff format --check entra_kit mock_entra backend fake_downstream frontend scenarios stack benchmarks tests conftest.py
+	$(BIN)/mypy entra_kit mock_entra backend fake_downstream frontend scenarios stack benchmarks
 
 typecheck: lint
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.auth.checks import TokenPolicy, is_guid
+from backend.auth.checks import TokenPolicy
+from entra_kit.ids import is_guid
 
 
 def _row(name: str, ok: bool, expected: Any, actual: Any) -> dict[str, Any]:

@@ -1,21 +1,26 @@
-"""Run the backend in-process over real HTTP, for this project's tests and the frontend's.
+"""Run the lab's backend in-process over real HTTP, for this project's tests and the frontend's.
 
 with run_mock() as mock, run_backend(backend_settings_for(mock)) as backend:
-    ...  # backend.mcp_url, backend.state (keys, exchanger) ...
+    ...  # backend.mcp_url, backend.state (keys, exchanger, the fakes' received tokens) ...
+
+The backend is served as ``make run`` serves it: with the fake downstream APIs beside
+it (``fake_downstream.with_backend``) unless ``serve_fake_downstream=False``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.applications import Starlette
 
-from backend.app import Backend, create_app
+from backend.app import Backend, backend_of
 from backend.settings import BackendSettings
 from entra_kit.serve import bind_loopback, serve_in_thread
+from fake_downstream.guard import DownstreamGuard
+from fake_downstream.with_backend import create_lab_backend
 
 # For tests that speak MCP's streamable HTTP by hand (to see raw statuses and headers).
 MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
@@ -37,18 +42,26 @@ def initialize_message(client_name: str = "tests") -> dict[str, Any]:
 
 
 @dataclass
+class BackendUnderTest(Backend):
+    """The backend's state and the fakes served beside it (by name: ``search``, ``graph``)."""
+
+    fakes: dict[str, DownstreamGuard] = field(default_factory=dict)
+
+
+@dataclass
 class RunningBackend:
     base_url: str
     app: Starlette
+    fakes: dict[str, DownstreamGuard] = field(default_factory=dict)
 
     @property
     def mcp_url(self) -> str:
         return f"{self.base_url}/mcp"
 
     @property
-    def state(self) -> Backend:
-        backend: Backend = self.app.state.backend
-        return backend
+    def state(self) -> BackendUnderTest:
+        """What tests may inspect: the key cache, the exchanger, the fakes' received tokens."""
+        return BackendUnderTest(**vars(backend_of(self.app)), fakes=self.fakes)
 
 
 def backend_settings_for(mock: Any, **overrides: Any) -> dict[str, Any]:
@@ -64,7 +77,7 @@ def backend_settings_for(mock: Any, **overrides: Any) -> dict[str, Any]:
 
 @contextmanager
 def run_backend(values: dict[str, Any], *, port: int = 0) -> Iterator[RunningBackend]:
-    """Serve ``create_app`` on 127.0.0.1 in a background thread until the block ends.
+    """Serve the lab's backend on 127.0.0.1 in a background thread until the block ends.
 
     ``values`` are settings field values; ``backend_url`` is set to the bound port.
     """
@@ -72,6 +85,7 @@ def run_backend(values: dict[str, Any], *, port: int = 0) -> Iterator[RunningBac
     base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     # _env_file=None: tests must not pick up a developer's .env.
     settings = BackendSettings(_env_file=None, **{"backend_url": base_url, **values})  # type: ignore[call-arg]
-    app = create_app(settings)
-    with serve_in_thread(app, sock=sock, name="backend"):
-        yield RunningBackend(base_url, app)
+    lab = create_lab_backend(settings)
+    fakes = lab.fakes.guards if lab.fakes else {}
+    with serve_in_thread(lab.app, sock=sock, name="backend"):
+        yield RunningBackend(base_url, lab.app, fakes)

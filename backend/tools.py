@@ -9,6 +9,7 @@ failure is a tool error with a short human message (no stack trace, no token).
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ from fastmcp.server.dependencies import get_access_token
 
 from backend.auth.checks import TokenPolicy
 from backend.claims_report import eight_checks
-from backend.downstream.client import DownstreamClient
+from backend.downstream.client import DownstreamClient, DownstreamError
 from backend.obo import Caller, EntraChallenge, OboError, OboExchanger, OboToken
 from backend.settings import BackendSettings
 from entra_kit.microsoft_apps import GRAPH_RESOURCE, SEARCH_RESOURCE
@@ -69,6 +70,14 @@ async def _obo(services: Services, caller: Caller, scopes: list[str]) -> OboToke
         raise ToolError(exc.message) from exc
 
 
+async def _downstream(call: Awaitable[dict[str, Any]]) -> dict[str, Any]:
+    """The downstream service's answer, or a tool error with its (token-free) refusal."""
+    try:
+        return await call
+    except DownstreamError as exc:
+        raise ToolError(exc.message) from exc
+
+
 def register_tools(mcp: FastMCP, services: Services) -> None:
     settings = services.settings
 
@@ -104,12 +113,9 @@ def register_tools(mcp: FastMCP, services: Services) -> None:
         """Search the documents index as yourself (results trimmed to what you may see)."""
         caller, _ = _caller(settings)
         token = await _obo(services, caller, [SEARCH_SCOPE])
-        try:
-            answer = await services.downstream.search(
-                settings.search_index, query, token.access_token
-            )
-        except OboError as exc:
-            raise ToolError(exc.message) from exc
+        answer = await _downstream(
+            services.downstream.search(settings.search_index, query, token.access_token)
+        )
         results = [r for r in answer.get("value", []) if isinstance(r, dict)]
         return {"query": query, "index": settings.search_index, "count": len(results),
                 "results": results, "as_user": caller.oid}  # fmt: skip
@@ -119,8 +125,5 @@ def register_tools(mcp: FastMCP, services: Services) -> None:
         """Your Microsoft Graph profile (/v1.0/me), fetched on your behalf (OBO)."""
         caller, _ = _caller(settings)
         token = await _obo(services, caller, GRAPH_SCOPES)
-        try:
-            profile = await services.downstream.me(token.access_token)
-        except OboError as exc:
-            raise ToolError(exc.message) from exc
+        profile = await _downstream(services.downstream.me(token.access_token))
         return {"profile": profile, "as_user": caller.oid}

@@ -1,28 +1,59 @@
-"""Authenticated MCP tool calls per second: our verifier against FastMCP's stock one.
+"""Our Entra-strict verifier against FastMCP's stock ``JWTVerifier``, in two measures.
 
-The same backend app (``backend.app.create_app``) is served twice: as shipped, and
-with FastMCP's ``JWTVerifier`` in place of ``EntraTokenVerifier``. The load is
-``tools/call secure_ping`` in one MCP session per connection-set, from the load
-generator process. JWKS fetches are counted in the mock's request log.
+1. ``make bench`` (``run_backend_benchmarks``): authenticated MCP tool calls per
+   second. The same backend app (``backend.app.create_app``) is served twice: as
+   shipped, and with the stock verifier in place of ``EntraTokenVerifier``. The load
+   is ``tools/call secure_ping`` in one MCP session per connection-set, from the load
+   generator process. JWKS fetches are counted in the mock's request log.
+2. ``python -m benchmarks.backend_bench [--requests N] [--concurrency C]``: validation
+   cost alone, with the same token: ``verify_token`` calls per second in-process, and
+   authenticated HTTP requests per second on the same FastMCP server shape (``GET
+   /mcp`` without a session passes auth, then the transport answers 400 at once, so
+   the figure is dominated by the auth layer).
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import json
 import os
-from collections.abc import Iterator
+import ssl
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from unittest import mock as patching
 
 import httpx
+import httpx2
+from fastmcp import FastMCP
+from fastmcp.server.auth import RemoteAuthProvider
+from fastmcp.server.auth.providers.jwt import JWTVerifier
+from pydantic import AnyHttpUrl
 
-from backend.testing import MCP_HEADERS, initialize_message
+from backend.auth.mcp_auth import EntraTokenVerifier
+from backend.testing import MCP_HEADERS, backend_settings_for, initialize_message, run_backend
 from benchmarks.cpu import CpuWatch
 from benchmarks.mock_bench import load
+from entra_kit.serve import bind_loopback, serve_in_thread
+from entra_kit.shipped_tenant import API_APP_ID_URI, API_CLIENT_ID
+from entra_kit.trust import trusting
 from mock_entra.testing import RunningMock, Tokens, run_mock
 
 CALL = {"jsonrpc": "2.0", "id": 2, "method": "tools/call"}
+
+
+def stock_verifier(mock: RunningMock) -> JWTVerifier:
+    """The stock verifier configured as well as it can be for Entra v1 access tokens."""
+    client = httpx2.AsyncClient(verify=ssl.create_default_context(cafile=str(mock.ca_bundle)))
+    return JWTVerifier(
+        jwks_uri=mock.jwks_uri(),
+        issuer=[mock.issuer_v1(), mock.issuer_v2()],
+        audience=[API_APP_ID_URI, API_CLIENT_ID],
+        required_scopes=["access_as_user"],
+        http_client=client,
+    )
 
 
 def open_session(mcp_url: str, token: str) -> dict[str, str]:
@@ -47,9 +78,6 @@ def jwks_fetches(mock: RunningMock) -> int:
 
 @contextmanager
 def backend(mock: RunningMock, stock: bool) -> Iterator[str]:
-    from backend.bench import stock_verifier
-    from backend.testing import backend_settings_for, run_backend
-
     if not stock:
         with run_backend(backend_settings_for(mock)) as served:
             yield served.mcp_url
@@ -95,8 +123,7 @@ def measure(mock: RunningMock, token: str, stock: bool, seconds: float) -> dict[
 
 
 def run_backend_benchmarks(seconds: float) -> list[dict[str, Any]]:
-    with run_mock() as mock:
-        os.environ["REQUESTS_CA_BUNDLE"] = str(mock.ca_bundle)
+    with run_mock() as mock, trusting(mock.ca_bundle):
         token = str(Tokens(mock).sign_in("alice")["access_token"])
         # Alternate, so background load on a shared machine hits both alike.
         rows = [measure(mock, token, stock, seconds) for stock in (False, True, False, True)]
@@ -105,3 +132,79 @@ def run_backend_benchmarks(seconds: float) -> list[dict[str, Any]]:
         if row["benchmark"] not in best or row["rps"] > best[row["benchmark"]]["rps"]:
             best[row["benchmark"]] = row
     return list(best.values())
+
+
+# -- validation cost alone (python -m benchmarks.backend_bench) ---------------------------
+
+
+async def per_second(call: Callable[[], Awaitable[Any]], count: int) -> float:
+    await call()  # warm caches (JWKS fetch)
+    start = time.perf_counter()
+    for _ in range(count):
+        assert await call() is not None
+    return count / (time.perf_counter() - start)
+
+
+async def http_rate(url: str, token: str, count: int, concurrency: int) -> float:
+    headers = {"Authorization": f"Bearer {token}", "Accept": "text/event-stream"}
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        first = await client.get(url, headers=headers)
+        assert first.status_code not in (401, 403), first.status_code
+        queue = iter(range(count))
+
+        async def worker() -> None:
+            for _ in queue:
+                response = await client.get(url, headers=headers)
+                assert response.status_code not in (401, 403)
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return count / (time.perf_counter() - start)
+
+
+@contextmanager
+def served_stock(mock: RunningMock) -> Iterator[str]:
+    """The same FastMCP server shape behind ``RemoteAuthProvider(JWTVerifier)``; its MCP URL."""
+    sock = bind_loopback()
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    auth = RemoteAuthProvider(
+        token_verifier=stock_verifier(mock),
+        authorization_servers=[AnyHttpUrl(mock.issuer_v2())],
+        base_url=base,
+    )
+    mcp = FastMCP("stock", auth=auth)
+    with serve_in_thread(mcp.http_app(path="/mcp"), sock=sock, name="stock"):
+        yield f"{base}/mcp"
+
+
+async def verification_cost(count: int, concurrency: int) -> dict[str, float]:
+    with run_mock() as mock, trusting(mock.ca_bundle):
+        token = str(Tokens(mock).sign_in("alice")["access_token"])
+        results: dict[str, float] = {}
+        stock = stock_verifier(mock)
+        with run_backend(backend_settings_for(mock)) as ours:
+            verifier = EntraTokenVerifier(ours.state.validator, ["access_as_user"])
+            results["ours verify_token/s"] = await per_second(
+                lambda: verifier.verify_token(token), count
+            )
+            results["stock verify_token/s"] = await per_second(
+                lambda: stock.verify_token(token), count
+            )
+            results["ours HTTP req/s"] = await http_rate(ours.mcp_url, token, count, concurrency)
+        with served_stock(mock) as stock_url:
+            results["stock HTTP req/s"] = await http_rate(stock_url, token, count, concurrency)
+        return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="verification cost: ours vs stock JWTVerifier")
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+    for name, value in asyncio.run(verification_cost(args.requests, args.concurrency)).items():
+        print(f"{name:24s} {value:10.0f}")
+
+
+if __name__ == "__main__":
+    main()

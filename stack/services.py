@@ -43,7 +43,9 @@ def plan(env: dict[str, str]) -> list[Service]:
         )
     backend_url = env.get("BACKEND_URL", "http://127.0.0.1:8000").rstrip("/")
     frontend_url = env.get("FRONTEND_URL", "http://localhost:5001").rstrip("/")
-    services.append(Service("backend", [python, "-m", "backend"], f"{backend_url}/healthz"))
+    # The lab's backend entry: `python -m backend` plus the fakes (SERVE_FAKE_DOWNSTREAM).
+    backend = [python, "-m", "fake_downstream.with_backend"]
+    services.append(Service("backend", backend, f"{backend_url}/healthz"))
     services.append(Service("frontend", [python, "-m", "frontend"], f"{frontend_url}/healthz"))
     return services
 

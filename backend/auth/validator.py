@@ -59,11 +59,6 @@ class ValidatedToken:
     roles: tuple[str, ...]
 
     @property
-    def is_app_only(self) -> bool:
-        """Client-credentials tokens: no ``scp`` (``idtyp`` "app"); they never act for a user."""
-        return not self.scopes
-
-    @property
     def uti(self) -> str:
         return str(self.claims.get("uti", ""))[:32]
 

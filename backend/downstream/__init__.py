@@ -1,1 +1,1 @@
-"""Fake Azure AI Search and Microsoft Graph, and the client the tools use to call them."""
+"""The client the tools use to call Azure AI Search and Microsoft Graph with an OBO token."""

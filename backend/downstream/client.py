@@ -12,11 +12,21 @@ from typing import Any
 import httpx
 
 from backend.auth.keys import tls_context
-from backend.obo import OboError
 
 log = logging.getLogger("backend.downstream")
 
 SEARCH_API_VERSION = "2024-07-01"
+
+
+class DownstreamError(Exception):
+    """A downstream API could not be reached or refused the call; the text is shown as is.
+
+    Not an OBO failure: the exchange succeeded, the service behind it said no.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class DownstreamClient:
@@ -39,12 +49,12 @@ class DownstreamClient:
                 response = await client.request(method, url, headers=headers, json=json)
         except httpx.HTTPError as exc:
             log.warning("%s unreachable: %s", service, type(exc).__name__)
-            raise OboError(f"{service} could not be reached.") from exc
+            raise DownstreamError(f"{service} could not be reached.") from exc
         if response.status_code >= 400:
-            raise OboError(_describe(service, response))
+            raise DownstreamError(_describe(service, response))
         data = response.json()
         if not isinstance(data, dict):
-            raise OboError(f"{service} returned an unexpected answer.")
+            raise DownstreamError(f"{service} returned an unexpected answer.")
         return data
 
     async def search(self, index: str, query: str, token: str) -> dict[str, Any]:

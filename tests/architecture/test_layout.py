@@ -130,7 +130,6 @@ def test_only_the_controls_and_their_wiring_import_the_admin_package() -> None:
     assert not offenders, "\n".join(offenders)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: the fakes in their own package")
 def test_the_production_backend_imports_nothing_of_the_mock() -> None:
     offenders = sorted(
         f"{name} imports {target}"

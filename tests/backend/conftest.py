@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import yaml
 from fastmcp import Client
 from fastmcp.client.transports import StreamableHttpTransport
 
@@ -98,17 +96,6 @@ def challenge_of(error: Exception) -> dict[str, Any]:
     body = json.loads(str(error))
     assert set(body) == {"entra_challenge"}
     return dict(body["entra_challenge"])
-
-
-def tenant_file(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
-    """The default tenant YAML with ``edit`` applied, for a second mock."""
-    from importlib import resources
-
-    data = yaml.safe_load(resources.files("mock_entra").joinpath("default_tenant.yaml").read_text())
-    edit(data)
-    path = tmp_path / "tenant.yaml"
-    path.write_text(yaml.safe_dump(data))
-    return path
 
 
 @pytest.fixture

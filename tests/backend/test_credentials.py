@@ -15,7 +15,8 @@ from cryptography.x509.oid import NameOID
 
 from backend.testing import backend_settings_for, run_backend
 from mock_entra.testing import API_CLIENT_ID, Tokens
-from tests.backend.conftest import call, tenant_file
+from tests.backend.conftest import call
+from tests.conftest import write_tenant_file
 
 
 def _certificate() -> tuple[str, str, str]:
@@ -57,7 +58,7 @@ async def test_obo_with_certificate_credential(
     overrides: dict[str, Any] = {"obo_credential": "certificate", "obo_certificate_path": pem_file}
     if style.startswith("sha1"):
         overrides["obo_certificate_thumbprint"] = sha1
-    config = tenant_file(tmp_path, register)
+    config = write_tenant_file(tmp_path / "tenant.yaml", register)
     with (
         second_mock(config=config) as mock,
         run_backend(backend_settings_for(mock, **overrides)) as running,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -16,7 +15,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from backend.testing import RunningBackend
-from entra_kit.jose import peek_jwt
+from entra_kit.jose import b64url_encode, json_segment, peek_jwt
 from mock_entra.testing import (
     API_APP_ID_URI,
     API_CLIENT_ID,
@@ -29,14 +28,6 @@ from mock_entra.testing import (
     Tokens,
 )
 from tests.backend.conftest import probe
-
-
-def b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def segment(obj: dict[str, Any]) -> str:
-    return b64(json.dumps(obj).encode())
 
 
 def assert_rs_401(response: httpx.Response, backend: RunningBackend, *, error: bool = True) -> None:
@@ -95,7 +86,7 @@ def _edited_unsigned(token: str) -> str:
     head, _, sig = token.split(".")
     claims = peek_jwt(token)[1]
     claims["oid"] = "61607bbf-cbf8-4767-b1f8-c3588ddf7814"  # bob
-    return f"{head}.{segment(claims)}.{sig}"
+    return f"{head}.{json_segment(claims)}.{sig}"
 
 
 @pytest.mark.parametrize(
@@ -128,7 +119,7 @@ def test_d4_malformed_tokens_get_401(
 @pytest.mark.parametrize("alg", ["none", "None", "NONE", "nOnE"])
 def test_d5_alg_none_in_any_case_gets_401(backend: RunningBackend, alice: str, alg: str) -> None:
     header, claims = peek_jwt(alice)
-    token = f"{segment({**header, 'alg': alg})}.{segment(claims)}."
+    token = f"{json_segment({**header, 'alg': alg})}.{json_segment(claims)}."
     assert_rs_401(probe(backend.mcp_url, token), backend)
 
 
@@ -139,9 +130,9 @@ def test_d6_empty_signature_gets_401(backend: RunningBackend, alice: str) -> Non
 
 def _hs256(token: str, secret: bytes) -> str:
     header, claims = peek_jwt(token)
-    signing_input = f"{segment({**header, 'alg': 'HS256'})}.{segment(claims)}"
+    signing_input = f"{json_segment({**header, 'alg': 'HS256'})}.{json_segment(claims)}"
     mac = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
-    return f"{signing_input}.{b64(mac)}"
+    return f"{signing_input}.{b64url_encode(mac)}"
 
 
 def test_d7_hs256_signed_with_the_jwks_public_key_gets_401(
@@ -169,10 +160,10 @@ def test_d11_unknown_kid_from_attacker_key_refreshes_at_most_once(
         assert probe(running.mcp_url, alice).status_code == 200  # keys fetched once
         fetches = running.state.keys.fetch_count
         for i in range(5):
-            head = segment({**header, "kid": f"attacker-{i}", "x5t": f"attacker-{i}"})
-            signing_input = f"{head}.{segment(claims)}"
+            head = json_segment({**header, "kid": f"attacker-{i}", "x5t": f"attacker-{i}"})
+            signing_input = f"{head}.{json_segment(claims)}"
             sig = attacker.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
-            assert_rs_401(probe(running.mcp_url, f"{signing_input}.{b64(sig)}"), running)
+            assert_rs_401(probe(running.mcp_url, f"{signing_input}.{b64url_encode(sig)}"), running)
         assert running.state.keys.fetch_count - fetches <= 1
 
 

@@ -12,8 +12,8 @@ from fastmcp.exceptions import ToolError
 
 from backend.testing import backend_settings_for, run_backend
 from mock_entra.testing import MANAGED_IDENTITY_CLIENT_ID, SEARCH_RESOURCE, RunningMock, Tokens
-from tests.backend.conftest import call, challenge_of, tenant_file
-from tests.conftest import decode
+from tests.backend.conftest import call, challenge_of
+from tests.conftest import decode, write_tenant_file
 
 MFA_POLICY = "5e2b3c4d-1111-4222-8333-944455566677"
 
@@ -44,7 +44,7 @@ async def test_e6_mfa_required_downstream_surfaces_the_claims_challenge(
     second_mock: Callable[..., Any], tmp_path: Path
 ) -> None:
     with (
-        second_mock(config=tenant_file(tmp_path, _mfa_for_search)) as mock,
+        second_mock(config=write_tenant_file(tmp_path / "tenant.yaml", _mfa_for_search)) as mock,
         run_backend(backend_settings_for(mock)) as running,
     ):
         token = Tokens(mock).sign_in("alice")["access_token"]

@@ -7,8 +7,6 @@ is wrong; header and signature mutations keep the original signature.
 
 from __future__ import annotations
 
-import base64
-import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,33 +15,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backend.testing import RunningBackend
-from entra_kit.jose import peek_jwt
+from entra_kit.jose import b64url_decode, b64url_encode, json_segment, peek_jwt
 from mock_entra.testing import API_APP_ID_URI, API_CLIENT_ID, TENANT_ID
 from tests.backend.conftest import probe
 
 LEEWAY = 60
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(segment: str) -> bytes:
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-
-
 def _with_header(token: str, **edits: Any) -> str:
     header, _ = peek_jwt(token)
     _, payload, signature = token.split(".")
-    head = _b64(json.dumps({**header, **edits}).encode())
+    head = json_segment({**header, **edits})
     return f"{head}.{payload}.{signature}"
 
 
 def _flip(token: str, position: int, bit: int) -> str:
     head, payload, signature = token.split(".")
-    raw = bytearray(_unb64(signature))
+    raw = bytearray(b64url_decode(signature))
     raw[position % len(raw)] ^= 1 << bit
-    return f"{head}.{payload}.{_b64(bytes(raw))}"
+    return f"{head}.{payload}.{b64url_encode(bytes(raw))}"
 
 
 def _not_in(*values: str) -> st.SearchStrategy[str]:

@@ -20,8 +20,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from backend.downstream.directory import FakeDirectory
-from backend.downstream.guard import DownstreamGuard
+from fake_downstream.directory import FakeDirectory
+from fake_downstream.guard import DownstreamGuard
 
 ME_SCOPES = frozenset({"User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All"})
 

@@ -1,4 +1,4 @@
-"""Bearer-token guard for the fake downstream APIs, on the shared verification core.
+"""Bearer-token guard for the fake downstream APIs, on the backend's verification core.
 
 Each fake is its own resource server: keys from discovery + JWKS, ``aud`` its own
 identifier (or app id), v1 issuer of the configured tenant, and its delegated scope.
@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from backend.auth import (
+    InsufficientScope,
     JwksCache,
     TokenPolicy,
     TokenRejected,
@@ -25,9 +26,8 @@ from backend.auth import (
     ValidatedToken,
     token_ref,
 )
-from backend.auth.errors import InsufficientScope
 
-log = logging.getLogger("backend.downstream")
+log = logging.getLogger("fake_downstream")
 
 # Renders (status, code, message) in the service's own error body shape.
 ErrorBody = Callable[[int, str, str], dict[str, object]]

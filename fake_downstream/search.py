@@ -20,8 +20,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from backend.downstream.directory import FakeDirectory
-from backend.downstream.guard import DownstreamGuard
+from fake_downstream.directory import FakeDirectory
+from fake_downstream.guard import DownstreamGuard
 
 API_VERSIONS = frozenset({"2023-11-01", "2024-07-01", "2025-05-01-preview"})
 
@@ -36,7 +36,7 @@ class Document:
 
 def load_documents() -> dict[str, list[Document]]:
     """The shipped index ``documents``."""
-    text = resources.files("backend.downstream").joinpath("documents.yaml").read_text()
+    text = resources.files("fake_downstream").joinpath("documents.yaml").read_text()
     data = yaml.safe_load(text)
     docs = [
         Document(d["id"], d["title"], d["content"], frozenset(d["acl"])) for d in data["documents"]
@@ -55,49 +55,52 @@ def _score(doc: Document, terms: list[str]) -> float:
     return float(sum(text.count(t) for t in terms))
 
 
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse(search_error(status, code, message), status_code=status)
+
+
+def _trimmed_hits(
+    index: list[Document], terms: list[str], principals: frozenset[str], top: int
+) -> list[dict[str, Any]]:
+    """The documents the caller may see that match, best first, at most ``top`` (≤ 1000)."""
+    hits = []
+    for doc in index:
+        if not doc.acl & principals:
+            continue  # security trimming: the caller may not see it
+        score = _score(doc, terms)
+        if score > 0:
+            hits.append((score, doc))
+    hits.sort(key=lambda h: (-h[0], h[1].id))
+    return [
+        {"@search.score": s, "id": d.id, "title": d.title, "content": d.content}
+        for s, d in hits[: max(0, min(top, 1000))]
+    ]
+
+
 def create_search_app(
     guard: DownstreamGuard, directory: FakeDirectory, indexes: dict[str, list[Document]]
 ) -> Starlette:
     async def search(request: Request) -> JSONResponse:
         if request.query_params.get("api-version") not in API_VERSIONS:
-            return JSONResponse(
-                search_error(400, "InvalidRequestParameter", "Invalid or missing api-version."),
-                status_code=400,
-            )
+            return _error(400, "InvalidRequestParameter", "Invalid or missing api-version.")
         outcome = await guard.authenticate(request)
         if isinstance(outcome, JSONResponse):
             return outcome
         name = request.path_params["index"]
         index = indexes.get(name)
         if index is None:
-            return JSONResponse(
-                search_error(404, "ResourceNotFound", "The index was not found."), status_code=404
-            )
+            return _error(404, "ResourceNotFound", "The index was not found.")
         try:
             body: Any = await request.json()
         except ValueError:
             body = None
         if not isinstance(body, dict) or not isinstance(body.get("search", "*"), str):
-            return JSONResponse(
-                search_error(400, "InvalidRequestParameter", "The request body is invalid."),
-                status_code=400,
-            )
+            return _error(400, "InvalidRequestParameter", "The request body is invalid.")
         query = str(body.get("search", "*")).strip().lower()
         terms = [t for t in query.split() if t != "*"]
         principals = directory.principals(outcome.tenant_id, outcome.oid)
-        hits = []
-        for doc in index:
-            if not doc.acl & principals:
-                continue  # security trimming: the caller may not see it
-            score = _score(doc, terms)
-            if score > 0:
-                hits.append((score, doc))
         top = int(body.get("top", 50)) if isinstance(body.get("top", 50), int) else 50
-        hits.sort(key=lambda h: (-h[0], h[1].id))
-        value = [
-            {"@search.score": s, "id": d.id, "title": d.title, "content": d.content}
-            for s, d in hits[: max(0, min(top, 1000))]
-        ]
+        value = _trimmed_hits(index, terms, principals, top)
         return JSONResponse({"@odata.context": f"indexes('{name}')/$metadata", "value": value})
 
     return Starlette(
