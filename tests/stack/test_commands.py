@@ -1,17 +1,14 @@
-"""``python -m stack check | export-entra | parity``."""
+"""``python -m stack check | parity`` (export-entra: test_export_entra.py)."""
 
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from backend.settings import BackendSettings
-from frontend.settings import FrontendSettings
 from mock_entra.testing import Tokens
-from stack import check, export_entra, parity
+from stack import check, parity
 from tests.conftest import decode
 
 
@@ -46,30 +43,6 @@ def test_check_flags_mock_secrets_in_the_entra_profile(
     monkeypatch.setenv("FRONTEND_CLIENT_SECRET", "mock-web-secret-0001")
     assert check.main() == 1
     assert "FRONTEND_CLIENT_SECRET is still the mock's value" in capsys.readouterr().out
-
-
-def test_export_writes_a_valid_script_whose_env_the_services_accept(tmp_path: Path) -> None:
-    assert export_entra.main(None, tmp_path) == 0
-    script = (tmp_path / "setup.sh").read_text()
-    subprocess.run(["bash", "-n", str(tmp_path / "setup.sh")], check=True)
-    assert "az ad app create --display-name 'MCP Backend API'" in script
-    assert "az ad app federated-credential create" in script
-    assert "00000003-0000-0000-c000-000000000000" in script, "Graph is referenced, not created"
-    assert "--display-name 'Microsoft Graph'" not in script
-    env_block = script.split("cat > .env.entra <<EOF\n")[1].split("\nEOF")[0]
-    guid = "11111111-2222-3333-4444-555555555555"
-    values = {}
-    for line in env_block.splitlines():
-        if line and not line.startswith("#"):
-            name, _, value = line.partition("=")
-            if "$" in value:
-                value = guid if "SECRET" not in name else "a-real-looking-secret"
-                value = f"api://{guid}" if name == "BACKEND_APP_ID_URI" else value
-            values[name.lower()] = value
-    backend = {k: v for k, v in values.items() if k in BackendSettings.model_fields}
-    frontend = {k: v for k, v in values.items() if k in FrontendSettings.model_fields}
-    assert BackendSettings(_env_file=None, **backend).backend_client_id == guid  # type: ignore[call-arg]
-    assert FrontendSettings(_env_file=None, **frontend).frontend_client_id == guid  # type: ignore[call-arg]
 
 
 def test_parity_finds_no_difference_between_the_mock_and_itself(entra_tokens: Tokens) -> None:
