@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from pathlib import Path
 
 import pytest
+from dotenv import dotenv_values
 
 from mock_entra.testing import Tokens
 from stack import check, parity
 from tests.conftest import decode
+
+REPO = Path(__file__).resolve().parents[2]
+GUID = "11111111-2222-3333-4444-555555555555"
 
 
 def test_check_passes_for_the_default_mock_profile(
@@ -43,6 +49,54 @@ def test_check_flags_mock_secrets_in_the_entra_profile(
     monkeypatch.setenv("FRONTEND_CLIENT_SECRET", "mock-web-secret-0001")
     assert check.main() == 1
     assert "FRONTEND_CLIENT_SECRET is still the mock's value" in capsys.readouterr().out
+
+
+def test_check_names_every_placeholder_of_the_shipped_entra_example(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(REPO / ".env.entra.example", tmp_path / ".env")
+    monkeypatch.chdir(tmp_path)
+    for name in dotenv_values(tmp_path / ".env"):
+        monkeypatch.delenv(name, raising=False)
+    assert check.main() == 1
+    out = capsys.readouterr().out
+    for name in ("ENTRA_TENANT_ID", "FRONTEND_CLIENT_ID", "FRONTEND_CLIENT_SECRET",
+                 "FRONTEND_SECRET_KEY", "BACKEND_CLIENT_ID", "BACKEND_APP_ID_URI",
+                 "BACKEND_CLIENT_SECRET"):  # fmt: skip
+        assert f"problem: {name} is still a placeholder" in out, name
+    assert "FRONTEND_EXPECTED_TID must be set" not in out, "a consequence, not the cause"
+    assert "settings are consistent" not in out
+
+
+def test_check_catches_a_placeholder_and_an_empty_secret_in_the_entra_profile(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text(
+        "ENTRA_AUTHORITY_HOST=https://login.microsoftonline.com\nENTRA_CA_BUNDLE=\n"
+        f"ENTRA_TENANT_ID={GUID}\nFRONTEND_CLIENT_ID=your-web-app-id\n"
+        f"FRONTEND_CLIENT_SECRET=\nBACKEND_CLIENT_ID={GUID}\nBACKEND_APP_ID_URI=api://{GUID}\n"
+        "BACKEND_CLIENT_SECRET=a-real-looking-secret\nGRAPH_ENDPOINT=https://graph.microsoft.com\n"
+    )
+    assert check.main() == 1
+    out = capsys.readouterr().out
+    assert "problem: FRONTEND_CLIENT_ID is still a placeholder: 'your-web-app-id'" in out
+    (tmp_path / ".env").write_text(
+        (tmp_path / ".env").read_text().replace("your-web-app-id", GUID.replace("1", "7"))
+    )
+    assert check.main() == 1
+    assert "problem: FRONTEND_CLIENT_SECRET is empty" in capsys.readouterr().out
+
+
+def test_check_masks_secrets_only(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert check.main() == 0
+    out = capsys.readouterr().out
+    assert re.search(r"BACKEND_DEMO_RETURN_RAW_TOKENS\s+False$", out, re.MULTILINE)
+    assert re.search(r"BACKEND_CLIENT_SECRET\s+moc…\(24 chars\)$", out, re.MULTILINE)
+    assert re.search(r"FRONTEND_CLIENT_SECRET\s+moc…\(20 chars\)$", out, re.MULTILINE)
 
 
 def test_parity_finds_no_difference_between_the_mock_and_itself(entra_tokens: Tokens) -> None:
