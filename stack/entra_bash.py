@@ -18,7 +18,7 @@ import re
 import shlex
 from typing import Any
 
-from stack.entra_plan import Ref, Text
+from stack.entra_model import Ref, Text
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use marks: where a Ref sits in dumped JSON
 

@@ -11,7 +11,7 @@ already in place and in ``.env.entra``, and the portal fallback is printed.
 from __future__ import annotations
 
 from stack.entra_bash import HELPERS, in_double_quotes, json_heredoc, word
-from stack.entra_plan import AppPlan, Plan, Ref, Text
+from stack.entra_model import AppPlan, Plan, Ref, Text
 
 AUTHORITY = "https://login.microsoftonline.com"
 
