@@ -38,6 +38,7 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV) .state .pytest_cache .mypy_cache .ruff_cache
 
-# Against a real tenant (the entra profile in .env); says so and exits 0 without one.
+# Against a real tenant (the entra profile in .env). With the mock profile every check
+# runs against an in-process mock instead (as in CI: tests/stack/test_e2e_real.py).
 e2e-real: $(STAMP)
 	$(BIN)/python -m stack e2e-real

@@ -14,6 +14,7 @@ def main(argv: list[str] | None = None) -> int:
     export = sub.add_parser("export-entra", help="tenant YAML -> Azure CLI script + .env")
     export.add_argument("--config", type=Path, help="tenant YAML (default: the shipped one)")
     export.add_argument("--out", type=Path, default=Path("entra-setup"), help="output folder")
+    export.add_argument("--tenant", help="tenant id or domain in the file (default: the first)")
     parity = sub.add_parser("parity", help="compare real-tenant tokens with the mock's")
     parity.add_argument("captured", type=Path, help="JSON: flow name -> token or claims")
     parity.add_argument("--strict", action="store_true", help="exit 1 on any difference")
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "export-entra":
         from stack.export_entra import main as export_entra
 
-        return export_entra(args.config, args.out)
+        return export_entra(args.config, args.out, args.tenant)
     if args.command == "parity":
         from stack.parity import main as parity_main
 

@@ -105,6 +105,13 @@ def _banner(env: dict[str, str], seconds: float) -> str:
         directory = load_directory(env.get("MOCK_ENTRA_CONFIG") or None)
         lines.append("Test users (mock tenant):")
         lines += [f"  {u.upn:<36} password: {u.password}" for u in directory.tenants[0].users]
+    else:
+        host = env.get("ENTRA_AUTHORITY_HOST", "").rstrip("/")
+        lines += [
+            "Entra profile: the mock is not started (ENTRA_AUTHORITY_HOST is not loopback).",
+            f"Users sign in at {host}/{env.get('ENTRA_TENANT_ID', '<tenant>')} with an account",
+            "of that tenant, from the frontend's Sign in button.",
+        ]
     lines.append("\nCtrl-C stops everything.\n")
     return "\n".join(lines)
 

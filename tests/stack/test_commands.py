@@ -1,18 +1,21 @@
-"""``python -m stack check | export-entra | parity``."""
+"""``python -m stack check | parity`` (export-entra: test_export_entra.py)."""
 
 from __future__ import annotations
 
 import json
-import subprocess
+import re
+import shutil
 from pathlib import Path
 
 import pytest
+from dotenv import dotenv_values
 
-from backend.settings import BackendSettings
-from frontend.settings import FrontendSettings
 from mock_entra.testing import Tokens
-from stack import check, export_entra, parity
+from stack import check, parity
 from tests.conftest import decode
+
+REPO = Path(__file__).resolve().parents[2]
+GUID = "11111111-2222-3333-4444-555555555555"
 
 
 def test_check_passes_for_the_default_mock_profile(
@@ -48,28 +51,52 @@ def test_check_flags_mock_secrets_in_the_entra_profile(
     assert "FRONTEND_CLIENT_SECRET is still the mock's value" in capsys.readouterr().out
 
 
-def test_export_writes_a_valid_script_whose_env_the_services_accept(tmp_path: Path) -> None:
-    assert export_entra.main(None, tmp_path) == 0
-    script = (tmp_path / "setup.sh").read_text()
-    subprocess.run(["bash", "-n", str(tmp_path / "setup.sh")], check=True)
-    assert "az ad app create --display-name 'MCP Backend API'" in script
-    assert "az ad app federated-credential create" in script
-    assert "00000003-0000-0000-c000-000000000000" in script, "Graph is referenced, not created"
-    assert "--display-name 'Microsoft Graph'" not in script
-    env_block = script.split("cat > .env.entra <<EOF\n")[1].split("\nEOF")[0]
-    guid = "11111111-2222-3333-4444-555555555555"
-    values = {}
-    for line in env_block.splitlines():
-        if line and not line.startswith("#"):
-            name, _, value = line.partition("=")
-            if "$" in value:
-                value = guid if "SECRET" not in name else "a-real-looking-secret"
-                value = f"api://{guid}" if name == "BACKEND_APP_ID_URI" else value
-            values[name.lower()] = value
-    backend = {k: v for k, v in values.items() if k in BackendSettings.model_fields}
-    frontend = {k: v for k, v in values.items() if k in FrontendSettings.model_fields}
-    assert BackendSettings(_env_file=None, **backend).backend_client_id == guid  # type: ignore[call-arg]
-    assert FrontendSettings(_env_file=None, **frontend).frontend_client_id == guid  # type: ignore[call-arg]
+def test_check_names_every_placeholder_of_the_shipped_entra_example(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(REPO / ".env.entra.example", tmp_path / ".env")
+    monkeypatch.chdir(tmp_path)
+    for name in dotenv_values(tmp_path / ".env"):
+        monkeypatch.delenv(name, raising=False)
+    assert check.main() == 1
+    out = capsys.readouterr().out
+    for name in ("ENTRA_TENANT_ID", "FRONTEND_CLIENT_ID", "FRONTEND_CLIENT_SECRET",
+                 "FRONTEND_SECRET_KEY", "BACKEND_CLIENT_ID", "BACKEND_APP_ID_URI",
+                 "BACKEND_CLIENT_SECRET"):  # fmt: skip
+        assert f"problem: {name} is still a placeholder" in out, name
+    assert "FRONTEND_EXPECTED_TID must be set" not in out, "a consequence, not the cause"
+    assert "settings are consistent" not in out
+
+
+def test_check_catches_a_placeholder_and_an_empty_secret_in_the_entra_profile(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text(
+        "ENTRA_AUTHORITY_HOST=https://login.microsoftonline.com\nENTRA_CA_BUNDLE=\n"
+        f"ENTRA_TENANT_ID={GUID}\nFRONTEND_CLIENT_ID=your-web-app-id\n"
+        f"FRONTEND_CLIENT_SECRET=\nBACKEND_CLIENT_ID={GUID}\nBACKEND_APP_ID_URI=api://{GUID}\n"
+        "BACKEND_CLIENT_SECRET=a-real-looking-secret\nGRAPH_ENDPOINT=https://graph.microsoft.com\n"
+    )
+    assert check.main() == 1
+    out = capsys.readouterr().out
+    assert "problem: FRONTEND_CLIENT_ID is still a placeholder: 'your-web-app-id'" in out
+    (tmp_path / ".env").write_text(
+        (tmp_path / ".env").read_text().replace("your-web-app-id", GUID.replace("1", "7"))
+    )
+    assert check.main() == 1
+    assert "problem: FRONTEND_CLIENT_SECRET is empty" in capsys.readouterr().out
+
+
+def test_check_masks_secrets_only(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert check.main() == 0
+    out = capsys.readouterr().out
+    assert re.search(r"BACKEND_DEMO_RETURN_RAW_TOKENS\s+False$", out, re.MULTILINE)
+    assert re.search(r"BACKEND_CLIENT_SECRET\s+moc…\(24 chars\)$", out, re.MULTILINE)
+    assert re.search(r"FRONTEND_CLIENT_SECRET\s+moc…\(20 chars\)$", out, re.MULTILINE)
 
 
 def test_parity_finds_no_difference_between_the_mock_and_itself(entra_tokens: Tokens) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from backend.settings import BackendSettings
 from backend.testing import backend_settings_for, run_backend
@@ -44,9 +47,37 @@ async def test_a_wrong_backend_secret_fails_the_client_credentials_check(
     assert "7000215" in outcomes["client credentials"].detail
 
 
-def test_with_the_mock_profile_it_says_so_and_exits_0(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_the_metadata_check_uses_the_url_the_started_backend_serves(
+    mock_entra: RunningMock, entra_tokens: Tokens
 ) -> None:
-    monkeypatch.delenv("ENTRA_AUTHORITY_HOST", raising=False)
-    assert e2e_real.main() == 0
-    assert "points at the mock" in capsys.readouterr().out
+    """A profile's BACKEND_URL (for make run) is not where e2e-real's own backend listens."""
+    user = entra_tokens.sign_in("alice")["access_token"]
+    values = backend_settings_for(mock_entra, backend_url="http://127.0.0.1:8000")
+    outcomes = {o.name: o for o in e2e_real.run_checks(values, user)}
+    metadata = outcomes["backend: protected-resource metadata"]
+    assert metadata.status == "passed", metadata.detail
+    assert ":8000" not in metadata.detail
+
+
+async def test_a_failure_says_what_was_expected_and_what_came(mock_entra: RunningMock) -> None:
+    values = backend_settings_for(mock_entra)
+    with run_backend(values) as backend:
+        settings = BackendSettings(_env_file=None, **values)  # type: ignore[call-arg]
+        wrong = e2e_real.E2E(settings, f"{backend.base_url}/healthz", None)
+        outcomes = {o.name: o for o in await e2e_real.run_all(wrong)}
+    no_token = outcomes["backend: no token -> 401 + resource_metadata"]
+    assert no_token.status == "failed"
+    assert "without a token: expected 401, got 404" in no_token.detail, no_token.detail
+    metadata = outcomes["backend: protected-resource metadata"].detail
+    assert "expected 200, got 404" in metadata and "AssertionError" not in metadata
+
+
+def test_make_e2e_real_with_the_mock_profile_runs_every_check(tmp_path: Path) -> None:
+    """What CI runs: no .env, so the mock profile, and every check must pass, none skipped."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("ENTRA_", "BACKEND_", "FRONTEND_", "E2E_", "MOCK_ENTRA_"))}  # fmt: skip
+    result = subprocess.run([sys.executable, "-m", "stack", "e2e-real"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=180)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "in-process mock tenant" in result.stdout
+    assert "e2e-real: 7 passed, 0 failed, 0 skipped" in result.stdout, result.stdout

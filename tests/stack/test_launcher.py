@@ -75,3 +75,14 @@ def test_the_launcher_refuses_a_busy_port(tmp_path: Path) -> None:
         )  # fmt: skip
     assert result.returncode == 1
     assert f"backend (port {port})" in result.stderr
+
+
+def test_the_banner_of_the_entra_profile_says_the_mock_is_not_started() -> None:
+    from stack.run import _banner
+
+    env = {"ENTRA_AUTHORITY_HOST": "https://login.microsoftonline.com",
+           "ENTRA_TENANT_ID": "11111111-2222-3333-4444-555555555555"}  # fmt: skip
+    banner = _banner(env, 1.0)
+    assert "the mock is not started" in banner
+    assert "https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555" in banner
+    assert "password:" not in banner
