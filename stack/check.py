@@ -154,7 +154,7 @@ def _value(settings: Any, name: str) -> str:
 
 def check_real_entra(backend: Any, frontend: Any, report: Report) -> None:
     """The entra profile: nothing of the mock left (unset means the mock's default), no empty secret."""
-    from mock_entra.defaults import API_CLIENT_ID, TENANT_ID, WEB_CLIENT_ID
+    from entra_kit.shipped_tenant import API_CLIENT_ID, TENANT_ID, WEB_CLIENT_ID
 
     mock_values = {"entra_tenant_id": TENANT_ID, "frontend_client_id": WEB_CLIENT_ID,
                    "backend_client_id": API_CLIENT_ID}  # fmt: skip

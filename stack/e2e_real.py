@@ -21,7 +21,9 @@ from typing import Any
 
 import httpx
 
-from backend.settings import SEARCH_APP_ID, SEARCH_RESOURCE, BackendSettings, SettingsError
+from backend.settings import BackendSettings
+from entra_kit.microsoft_apps import SEARCH_APP_ID, SEARCH_RESOURCE
+from entra_kit.settings import SettingsError
 from stack.profile import load_profile
 from stack.services import uses_mock
 
