@@ -118,7 +118,7 @@ def _authorize(run: ScenarioRun, spec: dict[str, Any]) -> Observation:
     with run.stack.http() as client:
         answer = client.get(f"/{tenant}/oauth2/v2.0/authorize", params=params)
         if "sign_in" in spec and "x-mock-entra-request-id" in answer.headers:
-            from mock_entra.authorize.browser import FormBrowser
+            from mock_entra.testing.browser import FormBrowser
 
             browser = FormBrowser(client)
             user = str(spec["sign_in"])

@@ -17,7 +17,7 @@ import httpx
 import msal
 
 from entra_kit.jose import pkce_s256
-from mock_entra.authorize.browser import FormBrowser
+from mock_entra.testing.browser import FormBrowser, SignInError
 from scenarios.stack import Stack
 
 WEB_CLIENT_ID = "276c44e0-30c1-44f5-8680-e817fc8185bb"
@@ -59,7 +59,7 @@ def drive_pages(
         # SSO (prompt=none) or an error: the platform answered the redirect URI directly.
         try:
             return FormBrowser.result(page)
-        except AssertionError as exc:
+        except SignInError as exc:
             raise FlowError(
                 f"authorize answered {page.status_code} without a sign-in page"
             ) from exc
