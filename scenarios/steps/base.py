@@ -42,8 +42,9 @@ class StepBase(Keyed):
         return self.model_dump(exclude_unset=True, by_alias=True, exclude={"source", "note"})
 
     def resolved(self, values: Values) -> Self:
-        """The step with every ``${...}`` reference replaced (action and expect)."""
-        return self.model_validate(values.resolve(self.written()))
+        """The step with every ``${...}`` reference in its action and expect replaced."""
+        prose = self.model_dump(include={"source", "note"}, exclude_unset=True)
+        return self.model_validate({**values.resolve(self.written()), **prose})
 
     def run(self, world: World) -> Observation:
         action: Action = self.action
