@@ -19,25 +19,14 @@ import httpx
 
 from benchmarks.cpu import CpuWatch
 from benchmarks.servers import ServedMock, served_mock
+from entra_kit import shipped_tenant as shipped
 from entra_kit.jose import pkce_s256
-from mock_entra.testing import (
-    API_APP_ID_URI,
-    API_CLIENT_ID,
-    API_CLIENT_SECRET,
-    API_SCOPE,
-    DAEMON_CLIENT_ID,
-    DAEMON_CLIENT_SECRET,
-    SEARCH_RESOURCE,
-    USERS,
-    WEB_CLIENT_ID,
-    WEB_CLIENT_SECRET,
-    WEB_REDIRECT_URI,
-)
+from mock_entra.testing import FormBrowser, user_credentials
+from mock_entra.testing.flows import CODE_SCOPE
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 VERIFIER = "bench-verifier-" + "x" * 40
 CHALLENGE = pkce_s256(VERIFIER)
-CODE_SCOPE = f"{API_SCOPE} openid profile offline_access"
 
 
 def load(spec: dict[str, Any], watch: CpuWatch | None = None) -> dict[str, Any]:
@@ -59,9 +48,9 @@ def load(spec: dict[str, Any], watch: CpuWatch | None = None) -> dict[str, Any]:
 
 def _authorize_path(mock: ServedMock) -> str:
     params = {
-        "client_id": WEB_CLIENT_ID,
+        "client_id": shipped.WEB_CLIENT_ID,
         "response_type": "code",
-        "redirect_uri": WEB_REDIRECT_URI,
+        "redirect_uri": shipped.WEB_REDIRECT_URI,
         "scope": CODE_SCOPE,
         "state": "bench",
         "nonce": "bench",
@@ -73,16 +62,8 @@ def _authorize_path(mock: ServedMock) -> str:
 
 def session_cookie(mock: ServedMock, user: str = "alice") -> str:
     """Sign in once through the sign-in page; the SSO cookie header for later /authorize."""
-    upn, password = USERS[user]
     with httpx.Client(base_url=mock.base_url, verify=mock.ca, timeout=30) as client:
-        page = client.get(_authorize_path(mock))
-        request_id = page.headers["x-mock-entra-request-id"]
-        answer = client.post(
-            f"/{mock.tenant_id}/login",
-            data={"request_id": request_id, "username": upn, "password": password},
-        )
-        if answer.status_code != 302:
-            raise RuntimeError(f"sign-in answered {answer.status_code}")
+        FormBrowser(client).drive(_authorize_path(mock), *user_credentials(user))
         return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
 
 
@@ -110,10 +91,10 @@ def redeem_body(code: str) -> str:
     return urlencode(
         {
             "grant_type": "authorization_code",
-            "client_id": WEB_CLIENT_ID,
-            "client_secret": WEB_CLIENT_SECRET,
+            "client_id": shipped.WEB_CLIENT_ID,
+            "client_secret": shipped.WEB_CLIENT_SECRET,
             "code": code,
-            "redirect_uri": WEB_REDIRECT_URI,
+            "redirect_uri": shipped.WEB_REDIRECT_URI,
             "code_verifier": VERIFIER,
             "scope": CODE_SCOPE,
         }
@@ -147,9 +128,9 @@ def scenarios(mock: ServedMock, seconds: float, codes: list[str]) -> dict[str, d
             "body": urlencode(
                 {
                     "grant_type": "client_credentials",
-                    "client_id": DAEMON_CLIENT_ID,
-                    "client_secret": DAEMON_CLIENT_SECRET,
-                    "scope": f"{API_APP_ID_URI}/.default",
+                    "client_id": shipped.DAEMON_CLIENT_ID,
+                    "client_secret": shipped.DAEMON_CLIENT_SECRET,
+                    "scope": f"{shipped.API_APP_ID_URI}/.default",
                 }
             ),
         },
@@ -170,8 +151,8 @@ def scenarios(mock: ServedMock, seconds: float, codes: list[str]) -> dict[str, d
             "chain": urlencode(
                 {
                     "grant_type": "refresh_token",
-                    "client_id": WEB_CLIENT_ID,
-                    "client_secret": WEB_CLIENT_SECRET,
+                    "client_id": shipped.WEB_CLIENT_ID,
+                    "client_secret": shipped.WEB_CLIENT_SECRET,
                     "scope": CODE_SCOPE,
                 }
             )
@@ -185,11 +166,11 @@ def scenarios(mock: ServedMock, seconds: float, codes: list[str]) -> dict[str, d
             "body": urlencode(
                 {
                     "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
-                    "client_id": API_CLIENT_ID,
-                    "client_secret": API_CLIENT_SECRET,
+                    "client_id": shipped.API_CLIENT_ID,
+                    "client_secret": shipped.API_CLIENT_SECRET,
                     "assertion": assertion,
                     "requested_token_use": "on_behalf_of",
-                    "scope": f"{SEARCH_RESOURCE}/.default",
+                    "scope": f"{shipped.SEARCH_RESOURCE}/.default",
                 }
             ),
         },

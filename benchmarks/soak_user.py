@@ -18,9 +18,9 @@ from typing import Any
 import httpx
 
 from frontend.chat import parse_sse
+from mock_entra.testing.browser import Answers, FormBrowser, SignInError
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-REQUEST_ID = re.compile(r'name="request_id"\s+value="([^"]+)"')
 
 
 @dataclass
@@ -51,24 +51,15 @@ class SimulatedUser:
         start = web.get(f"{self.frontend}/login")
         if start.status_code != 302:
             raise StepError(f"/login answered {start.status_code}")
-        page = idp.get(start.headers["location"])
-        if page.status_code == 302:  # SSO
-            back = page.headers["location"]
-        else:
-            match = REQUEST_ID.search(page.text)
-            request_id = page.headers.get("x-mock-entra-request-id") or (
-                match.group(1) if match else ""
+        try:  # the mock's pages (or an SSO redirect straight back)
+            back = FormBrowser(idp).walk(
+                start.headers["location"], Answers(self.upn, self.password)
             )
-            tid = httpx.URL(start.headers["location"]).path.strip("/").split("/")[0]
-            base = str(httpx.URL(start.headers["location"]).copy_with(path="/", query=None))
-            answer = idp.post(
-                f"{base.rstrip('/')}/{tid}/login",
-                data={"request_id": request_id, "username": self.upn, "password": self.password},
-            )
-            if answer.status_code != 302:
-                raise StepError(f"sign-in page answered {answer.status_code}")
-            back = answer.headers["location"]
-        done = web.get(back)
+        except SignInError as exc:
+            raise StepError(f"sign-in page: {exc}") from exc
+        if back.status_code != 302:
+            raise StepError(f"sign-in page answered {back.status_code}")
+        done = web.get(back.headers["location"])
         if done.status_code not in (200, 302):
             raise StepError(f"/signin-oidc answered {done.status_code}")
 

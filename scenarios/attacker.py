@@ -10,8 +10,20 @@ from __future__ import annotations
 
 import json
 import threading
+from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from scenarios.mutations import public_jwk
+
+
+@cache
+def attacker_key() -> rsa.RSAPrivateKey:
+    """The attacker's RSA key: one per process (generating keys is slow; it only has to be
+    a key no tenant publishes)."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -42,10 +54,13 @@ class _Server(ThreadingHTTPServer):
 
 
 class AttackerSite:
-    """Start with ``AttackerSite(jwks)``; ``url`` to embed, ``hits`` to check, ``close()``."""
+    """Start with ``AttackerSite()``; ``url`` to embed, ``hits`` to check, ``close()``.
 
-    def __init__(self, jwks: dict[str, Any]) -> None:
-        self._server = _Server(jwks)
+    It serves ``jwks`` (default: the JWKS of :func:`attacker_key`).
+    """
+
+    def __init__(self, jwks: dict[str, Any] | None = None) -> None:
+        self._server = _Server(jwks or {"keys": [public_jwk(attacker_key(), "attacker")]})
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="attacker-site", daemon=True
         )

@@ -3,22 +3,22 @@
 Every check says what was expected and what came, and never quotes a whole token
 (values pass through ``short``). Checks that read side channels (the attacker's
 listener, JWKS fetches, the fakes' received tokens, the platform's request log) ask
-the run, which samples them around each step.
+the world: :func:`sample` reads them before the step, :func:`check` compares after.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-from typing import TYPE_CHECKING, Any
+import time
+from typing import Any
 
 from entra_kit.ids import is_guid
+from scenarios.expect import Expect
 from scenarios.observation import Observation
-from scenarios.schema import Expect
 from scenarios.values import short
-
-if TYPE_CHECKING:
-    from scenarios.runner import ScenarioRun
+from scenarios.world import World
 
 _PARAM = re.compile(r'([\w-]+)="([^"]*)"')
 _JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*")
@@ -91,8 +91,6 @@ def _tool(obs: Observation, expect: Expect) -> list[str]:
         if text not in obs.tool_error:
             fails.append(f"tool error: want {text!r} in {obs.tool_error[:300]!r}")
     if expect.entra_challenge is not None:
-        import json
-
         try:
             challenge = json.loads(obs.tool_error)["entra_challenge"]
         except (ValueError, KeyError, TypeError):
@@ -107,18 +105,28 @@ def _tool(obs: Observation, expect: Expect) -> list[str]:
     return fails
 
 
-def _side_channels(obs: Observation, expect: Expect, run: ScenarioRun) -> list[str]:
+def sample(world: World, expect: Expect) -> dict[str, Any]:
+    """The side channels before a step, for the counts its ``expect`` compares after it."""
+    before: dict[str, Any] = {"attacker": world.attacker_hits(), "idp_since": time.time() - 1}
+    if expect.jwks_refreshes_at_most is not None:
+        before["jwks"] = world.jwks_fetches()
+    for want in expect.downstream:
+        before[want.service] = len(world.downstream_received(want.service))
+    return before
+
+
+def _side_channels(expect: Expect, world: World, before: dict[str, Any]) -> list[str]:
     fails = []
     if expect.attacker_requests is not None:
-        hits = run.attacker_hits() - obs.counters.get("attacker", 0)
+        hits = world.attacker_hits() - before.get("attacker", 0)
         if hits != expect.attacker_requests:
             fails.append(f"attacker site: want {expect.attacker_requests} requests, got {hits}")
     if expect.jwks_refreshes_at_most is not None:
-        fetched = run.jwks_fetches() - obs.counters.get("jwks", 0)
+        fetched = world.jwks_fetches() - before.get("jwks", 0)
         if fetched > expect.jwks_refreshes_at_most:
             fails.append(f"JWKS fetches: want ≤ {expect.jwks_refreshes_at_most}, got {fetched}")
     for want in expect.downstream:
-        received = run.downstream_received(want.service)[obs.counters.get(want.service, 0) :]
+        received = world.downstream_received(want.service)[before.get(want.service, 0) :]
         if want.count is not None and len(received) != want.count:
             fails.append(f"{want.service} received {len(received)} tokens, want {want.count}")
         if want.not_token is not None:
@@ -127,12 +135,12 @@ def _side_channels(obs: Observation, expect: Expect, run: ScenarioRun) -> list[s
                 fails.append(f"{want.service} received the forbidden token (passthrough)")
     if expect.idp_requests is not None:
         spec = expect.idp_requests
-        n = run.idp_requests(spec.endpoint, spec.grant_type, obs.counters.get("idp_since", 0.0))
+        n = world.idp_requests(spec.endpoint, spec.grant_type, before.get("idp_since", 0.0))
         if spec.at_most is not None and n > spec.at_most:
             fails.append(f"platform {spec.endpoint} requests: want ≤ {spec.at_most}, got {n}")
         if spec.at_least is not None and n < spec.at_least:
             fails.append(f"platform {spec.endpoint} requests: want ≥ {spec.at_least}, got {n}")
-    if expect.signed_in is not None and run.signed_in() is not expect.signed_in:
+    if expect.signed_in is not None and world.signed_in() is not expect.signed_in:
         fails.append(f"signed in: want {expect.signed_in}, got {not expect.signed_in}")
     return fails
 
@@ -219,10 +227,11 @@ def _cookies(obs: Observation, expect: Expect) -> list[str]:
     return fails
 
 
-def check(obs: Observation, expect: Expect, run: ScenarioRun) -> list[str]:
+def check(obs: Observation, expect: Expect, world: World, before: dict[str, Any]) -> list[str]:
+    """Every way ``obs`` (and the side channels since ``before``) differs from ``expect``."""
     return (
         _http(obs, expect)
         + _redirects(obs, expect)
         + _tool(obs, expect)
-        + _side_channels(obs, expect, run)
+        + _side_channels(expect, world, before)
     )

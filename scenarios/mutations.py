@@ -38,15 +38,11 @@ class KeySource(Protocol):
     def jwks(self) -> dict[str, Any]: ...
 
 
-b64 = b64url_encode
-segment = json_segment
-
-
 def public_jwk(key: rsa.RSAPrivateKey, kid: str) -> dict[str, str]:
     numbers = key.public_key().public_numbers()
 
     def as_b64(n: int) -> str:
-        return b64(n.to_bytes((n.bit_length() + 7) // 8, "big"))
+        return b64url_encode(n.to_bytes((n.bit_length() + 7) // 8, "big"))
 
     return {"kty": "RSA", "use": "sig", "kid": kid, "n": as_b64(numbers.n), "e": as_b64(numbers.e)}
 
@@ -81,9 +77,21 @@ class _Token:
     def signing_input(self) -> bytes:
         return f"{self.head}.{self.payload}".encode()
 
+    def edit(self, part: str, *, update: Any = None, remove: Any = ()) -> None:
+        """Change the ``header`` or the ``claims`` and re-encode that segment only: the
+        signature stays the old one until an op signs again."""
+        values = self.header if part == "header" else self.claims
+        values.update(dict(update or {}))
+        for name in remove:
+            values.pop(name, None)
+        if part == "header":
+            self.head = json_segment(values)
+        else:
+            self.payload = json_segment(values)
+
 
 def _rs256(t: _Token, key: rsa.RSAPrivateKey) -> None:
-    t.signature = b64(key.sign(t.signing_input(), padding.PKCS1v15(), hashes.SHA256()))
+    t.signature = b64url_encode(key.sign(t.signing_input(), padding.PKCS1v15(), hashes.SHA256()))
 
 
 def _hs256_secret(spec: Any, keys: KeySource) -> bytes:
@@ -107,12 +115,10 @@ def _op_sign(t: _Token, arg: Any, keys: KeySource) -> None:
     if arg == "trusted" or (isinstance(arg, dict) and "trusted" in arg):
         # {trusted: <tenant>}: another tenant's real key (a token from a second tenant, D18).
         kid, key = keys.trusted_key(arg["trusted"] if isinstance(arg, dict) else None)
-        t.header.update(alg="RS256", kid=kid, x5t=kid)
-        t.head = segment(t.header)
+        t.edit("header", update={"alg": "RS256", "kid": kid, "x5t": kid})
         _rs256(t, key)
     elif arg == "attacker":
-        t.header["alg"] = "RS256"
-        t.head = segment(t.header)
+        t.edit("header", update={"alg": "RS256"})
         _rs256(t, keys.attacker_key())
     else:
         raise MutationError(f"sign wants trusted, {{trusted: <tenant>}} or attacker, got {arg!r}")
@@ -120,37 +126,14 @@ def _op_sign(t: _Token, arg: Any, keys: KeySource) -> None:
 
 def _op_embed_jwk(t: _Token, arg: Any, keys: KeySource) -> None:
     # CVE-2018-0114 style: a verifier that trusts a key carried in the token itself.
-    t.header["jwk"] = public_jwk(keys.attacker_key(), str(t.header.get("kid", "attacker")))
-    t.head = segment(t.header)
+    jwk = public_jwk(keys.attacker_key(), str(t.header.get("kid", "attacker")))
+    t.edit("header", update={"jwk": jwk})
 
 
 def _op_hs256(t: _Token, arg: Any, keys: KeySource) -> None:
-    t.header["alg"] = "HS256"
-    t.head = segment(t.header)
+    t.edit("header", update={"alg": "HS256"})
     mac = hmac.new(_hs256_secret(arg, keys), t.signing_input(), hashlib.sha256).digest()
-    t.signature = b64(mac)
-
-
-def _op_set_claims(t: _Token, arg: Any, keys: KeySource) -> None:
-    t.claims.update(dict(arg))
-    t.payload = segment(t.claims)
-
-
-def _op_remove_claims(t: _Token, arg: Any, keys: KeySource) -> None:
-    for name in arg:
-        t.claims.pop(name, None)
-    t.payload = segment(t.claims)
-
-
-def _op_set_header(t: _Token, arg: Any, keys: KeySource) -> None:
-    t.header.update(dict(arg))
-    t.head = segment(t.header)
-
-
-def _op_remove_header(t: _Token, arg: Any, keys: KeySource) -> None:
-    for name in arg:
-        t.header.pop(name, None)
-    t.head = segment(t.header)
+    t.signature = b64url_encode(mac)
 
 
 def _op_strip_signature(t: _Token, arg: Any, keys: KeySource) -> None:
@@ -189,10 +172,10 @@ def _op_raw(t: _Token, arg: Any, keys: KeySource) -> None:
 
 
 _OPS: dict[str, Callable[[_Token, Any, KeySource], None]] = {
-    "set_claims": _op_set_claims,
-    "remove_claims": _op_remove_claims,
-    "set_header": _op_set_header,
-    "remove_header": _op_remove_header,
+    "set_claims": lambda t, arg, keys: t.edit("claims", update=arg),
+    "remove_claims": lambda t, arg, keys: t.edit("claims", remove=arg),
+    "set_header": lambda t, arg, keys: t.edit("header", update=arg),
+    "remove_header": lambda t, arg, keys: t.edit("header", remove=arg),
     "sign": _op_sign,
     "embed_jwk": _op_embed_jwk,
     "hs256": _op_hs256,

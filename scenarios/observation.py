@@ -11,10 +11,9 @@ from typing import Any
 
 import httpx
 
-from scenarios.flows import redirect_query
+from mock_entra.testing.browser import hidden_fields, redirect_params
 
 _AADSTS = re.compile(r"AADSTS(\d+)")
-_HIDDEN = re.compile(r'<input type="hidden" name="([^"]*)" value="([^"]*)"', re.I)
 
 
 @dataclass
@@ -30,8 +29,6 @@ class Observation:
     tool_ok: bool | None = None
     tool_result: Any = None
     tool_error: str = ""
-    # Side channels the runner samples around the step (attacker hits, JWKS fetches ...).
-    counters: dict[str, Any] = field(default_factory=dict)
 
     def oauth_error(self) -> dict[str, Any]:
         """``error``, ``aadsts`` (first code), ``suberror`` from wherever the answer put them."""
@@ -63,17 +60,11 @@ def _json_or_none(text: str) -> Any:
         return None
 
 
-def _form_post(text: str) -> dict[str, str]:
-    import html
-
-    return {html.unescape(k): html.unescape(v) for k, v in _HIDDEN.findall(text)}
-
-
 def from_httpx(response: httpx.Response) -> Observation:
     location = response.headers.get("location")
-    params = redirect_query(location) if location else {}
+    params = redirect_params(location) if location else {}
     if not params and response.status_code == 200 and 'method="post"' in response.text:
-        params = _form_post(response.text)
+        params = hidden_fields(response.text)
     return Observation(
         status=response.status_code,
         headers={k.lower(): v for k, v in response.headers.items()},
@@ -95,7 +86,7 @@ def from_flask(response: Any) -> Observation:
         text=text,
         json=_json_or_none(text) if response.mimetype == "application/json" else None,
         location=location,
-        params=redirect_query(location) if location else {},
+        params=redirect_params(location) if location else {},
     )
 
 

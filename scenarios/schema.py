@@ -9,22 +9,26 @@ naming the file and the path of the first problem.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
+
+from scenarios.keyed import Strict, is_tag
+from scenarios.steps import STEP
+
+if TYPE_CHECKING:
+    from scenarios.steps.base import StepBase as Step
+else:
+    Step = STEP
 
 Layer = Literal["authorize", "token", "frontend", "backend", "obo", "downstream"]
 Env = Literal["mock", "entra", "both"]
 
 
-class _Strict(BaseModel):
-    # A typo in a scenario file must fail loudly, never be silently ignored.
-    model_config = ConfigDict(extra="forbid")
-
-
-class TenantPatchOp(_Strict):
+class TenantPatchOp(Strict):
     """One edit of the scenario's tenant (a clone of the default tenant, fresh id).
 
     ``path`` is dotted (``lifetimes.authorization_code``); ``where`` picks the items of
@@ -37,134 +41,44 @@ class TenantPatchOp(_Strict):
     where: dict[str, Any] | None = None
 
 
-class TenantSetup(_Strict):
-    patch: list[TenantPatchOp] = []
+class TenantSetup(Strict):
+    patch: list[TenantPatchOp] = Field(default_factory=list)
+
+    def patched(self, tenant: dict[str, Any]) -> dict[str, Any]:
+        """A copy of ``tenant`` (one tenant-file entry) with the patch applied in order."""
+        out = copy.deepcopy(tenant)
+        for op in self.patch:
+            *parents, last = op.path.split(".")
+            node: Any = out
+            for part in parents:
+                node = node.setdefault(part, {})
+            if op.op == "set":
+                node[last] = op.value
+            elif op.op == "append":
+                node.setdefault(last, []).append(op.value)
+            elif op.where is None:  # remove: the key ...
+                node.pop(last, None)
+            else:  # ... or the list items matching ``where``
+                node[last] = [
+                    item for item in node.get(last, [])
+                    if not all(item.get(k) == v for k, v in op.where.items())
+                ]  # fmt: skip
+        return out
 
 
-class Setup(_Strict):
+class Setup(Strict):
     """Everything here is scoped to the scenario and undone after it."""
 
     # A runtime tenant of its own (faults, clock and key rotation then touch nobody else).
     tenant: TenantSetup | None = None
-    faults: list[dict[str, Any]] = []
+    faults: list[dict[str, Any]] = Field(default_factory=list)
     clock_offset: float | None = None
     # Settings of a backend / frontend started for this scenario only.
     backend: dict[str, Any] | None = None
     frontend: dict[str, Any] | None = None
 
 
-class WwwAuthenticate(_Strict):
-    scheme: str = "Bearer"
-    # "absent": the challenge must carry no error attribute (RFC 6750 §3.1).
-    error: str | None = None
-    params: dict[str, str] = {}
-    has_params: list[str] = []
-
-
-class DownstreamExpect(_Strict):
-    service: Literal["search", "graph"]
-    count: int | None = None
-    not_token: str | None = None
-
-
-class IdpRequests(_Strict):
-    endpoint: str = "token"
-    grant_type: str | None = None
-    at_most: int | None = None
-    at_least: int | None = None
-
-
-class Cookies(_Strict):
-    httponly: bool = True
-    samesite: str | None = "Lax"
-    no_jwt: bool = True
-
-
-class Expect(_Strict):
-    """What one step's answer must be; every field is optional, absent means unchecked."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    status: int | list[int] | None = None
-    no_server_error: bool = False
-    www_authenticate: WwwAuthenticate | None = None
-    error: str | list[str] | None = None
-    aadsts: int | list[int] | None = None
-    suberror: str | None = None
-    entra_error_shape: bool = False
-    body_json: dict[str, Any] = Field(default_factory=dict, alias="json")
-    json_has: list[str] = []
-    body_contains: list[str] = []
-    body_not_contains: list[str] = []
-    body_no_jwt: bool = False
-    header: dict[str, str] = {}
-    header_absent: list[str] = []
-    redirect: bool | None = None
-    location_startswith: str | None = None
-    location_contains: list[str] = []
-    redirect_params: dict[str, Any] = {}
-    redirect_params_absent: list[str] = []
-    tool_ok: bool | None = None
-    tool_error_contains: list[str] = []
-    entra_challenge: dict[str, Any] | None = None
-    result: dict[str, Any] = {}
-    attacker_requests: int | None = None
-    jwks_refreshes_at_most: int | None = None
-    downstream: list[DownstreamExpect] = []
-    idp_requests: IdpRequests | None = None
-    signed_in: bool | None = None
-    cookies: Cookies | None = None
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> Expect:
-        if not self.model_fields_set:
-            raise ValueError("an empty expect checks nothing; state what must happen")
-        return self
-
-
-class Step(_Strict):
-    """One action (exactly one of the action fields) and, optionally, what it must answer."""
-
-    token: dict[str, Any] | None = None
-    code: dict[str, Any] | None = None
-    mutate: dict[str, Any] | None = None
-    call: dict[str, Any] | None = None
-    fault: dict[str, Any] | None = None
-    clock: dict[str, Any] | None = None
-    rotate_keys: dict[str, Any] | None = None
-    idp_sign_in: dict[str, Any] | None = None
-    frontend_sign_in: dict[str, Any] | None = None
-    expect: Expect | None = None
-    # The spec section this step's expectation rests on (default: the scenario's first source).
-    source: str | None = None
-    note: str | None = None
-
-    @property
-    def action(self) -> str:
-        return next(name for name in ACTIONS if getattr(self, name) is not None)
-
-    @model_validator(mode="after")
-    def _one_action(self) -> Step:
-        chosen = [name for name in ACTIONS if getattr(self, name) is not None]
-        if len(chosen) != 1:
-            raise ValueError(f"a step needs exactly one of {', '.join(ACTIONS)} (got {chosen})")
-        return self
-
-
-ACTIONS = (
-    "token",
-    "code",
-    "mutate",
-    "call",
-    "fault",
-    "clock",
-    "rotate_keys",
-    "idp_sign_in",
-    "frontend_sign_in",
-)
-
-
-class Scenario(_Strict):
+class Scenario(Strict):
     id: str = Field(pattern=r"^[A-E]\d{1,2}[a-z]?-[a-z0-9][a-z0-9-]*$")
     title: str = Field(min_length=5)
     layer: Layer
@@ -195,8 +109,11 @@ class ScenarioFileError(ValueError):
 
 
 def _where(loc: tuple[int | str, ...]) -> str:
+    """``steps[0].expect.status``: the path in the file (without the union tags)."""
     out = ""
     for part in loc:
+        if is_tag(part):
+            continue
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "<root>"
 

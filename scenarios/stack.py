@@ -47,13 +47,20 @@ class BackendHandle:
 
 
 class Stack:
-    """What the runner needs from a target; subclasses fill in what they can."""
+    """What the runner needs from a target; subclasses fill in what they can.
+
+    It is an :class:`~mock_entra.testing.flows.IdentityPlatform`, so the real flows
+    (``Tokens``, ``RawFlow``) run against it.
+    """
 
     kind = "abstract"
     mock_url: str
     ca_bundle: str | None
     tenant_id: str
     backend: BackendHandle
+
+    def authority(self, tenant: str | None = None) -> str:
+        return f"{self.mock_url}/{tenant or self.tenant_id}"
 
     def http(self, **kwargs: Any) -> httpx.Client:
         """A client for the identity platform (trusting its CA)."""

@@ -7,7 +7,6 @@ Example counts stay modest: the whole ``make test`` must stay well under 10 minu
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
@@ -16,10 +15,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from scenarios import flows
-from scenarios.calls import INITIALIZE, MCP_HEADERS
+from backend.testing import MCP_HEADERS
+from entra_kit import shipped_tenant as shipped
+from entra_kit.jose import b64url_decode, b64url_encode
+from mock_entra.testing import Tokens
 from scenarios.plugin import shared_stack
 from scenarios.stack import Stack
+from scenarios.steps.calls import INITIALIZE
 
 FEW = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 json_values = st.one_of(
@@ -38,18 +40,11 @@ def stack() -> Stack:
 
 @pytest.fixture(scope="module")
 def tokens(stack: Stack) -> dict[str, str]:
-    user = flows.sign_in(stack, stack.tenant_id, "alice", [flows.API_SCOPE])
-    search = flows.obo(stack, stack.tenant_id, user["access_token"], "https://search.azure.com/.default",
-                       flows.API_CLIENT_ID, flows.API_SECRET)  # fmt: skip
+    tokens = Tokens(stack)
+    user = tokens.sign_in("alice", [shipped.API_SCOPE], tenant=stack.tenant_id)
+    search = tokens.obo(user["access_token"], f"{shipped.SEARCH_RESOURCE}/.default",
+                        shipped.API_CLIENT_ID, shipped.API_CLIENT_SECRET, stack.tenant_id)  # fmt: skip
     return {"api": user["access_token"], "search": search["access_token"]}
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(segment: str) -> bytes:
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
 
 
 @st.composite
@@ -58,16 +53,16 @@ def mutation(draw: st.DrawFn, token: str) -> str:
     head, payload, sig = token.split(".")
     kind = draw(st.sampled_from(["claim", "header", "signature", "encoding"]))
     if kind in ("claim", "header"):
-        part = json.loads(_unb64(payload if kind == "claim" else head))
+        part = json.loads(b64url_decode(payload if kind == "claim" else head))
         key = draw(st.sampled_from([*part, "x-extra"]))
         part[key] = draw(json_values)
-        encoded = _b64(json.dumps(part, separators=(",", ":")).encode())
+        encoded = b64url_encode(json.dumps(part, separators=(",", ":")).encode())
         return f"{head}.{encoded}.{sig}" if kind == "claim" else f"{encoded}.{payload}.{sig}"
     if kind == "signature":
-        raw = bytearray(_unb64(sig))
+        raw = bytearray(b64url_decode(sig))
         index = draw(st.integers(0, len(raw) - 1))
         raw[index] ^= draw(st.integers(1, 255))
-        return f"{head}.{payload}.{_b64(bytes(raw))}"
+        return f"{head}.{payload}.{b64url_encode(bytes(raw))}"
     # Not the last character: its low bits are padding, so a change there can decode to
     # the same signature bytes (non-canonical base64), which is not a forgery.
     index = draw(st.integers(0, len(token) - 2))
@@ -126,7 +121,7 @@ names = st.sampled_from([
 ])  # fmt: skip
 values = st.one_of(
     st.sampled_from(["authorization_code", "client_credentials", "refresh_token", "code",
-                     "urn:ietf:params:oauth:grant-type:jwt-bearer", flows.WEB_CLIENT_ID, "{}", "%"]),
+                     "urn:ietf:params:oauth:grant-type:jwt-bearer", shipped.WEB_CLIENT_ID, "{}", "%"]),
     st.text(max_size=60),
 )  # fmt: skip
 

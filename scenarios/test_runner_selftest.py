@@ -59,6 +59,29 @@ def test_a_bad_file_is_one_line_naming_file_and_path(tmp_path: Path) -> None:
     assert str(path) in message and "steps[0].expect.statuss" in message
 
 
+@pytest.mark.parametrize(
+    ("step", "path", "problem"),
+    [
+        ({"tokn": {"user": "alice"}}, "steps[0]", "a step needs exactly one of token, code"),
+        ({"token": {"user": "alice", "app": "daemon"}}, "steps[0].token", "one of user, app"),
+        ({"call": {"mcp": {"tokn": "x"}}}, "steps[0].call.mcp.tokn", "Extra inputs"),
+        ({"call": {"mcp": {}, "prm": {}}}, "steps[0].call", "call needs exactly one of mcp"),
+        ({"clock": {"advance": "soon"}}, "steps[0].clock.advance", "valid number"),
+    ],
+    ids=["no-action", "two-flows", "call-option", "two-calls", "option-type"],
+)
+def test_a_bad_step_is_one_line_naming_its_path(
+    tmp_path: Path, step: dict[str, object], path: str, problem: str
+) -> None:
+    data = yaml.safe_load(next(CATALOG.rglob("D1-no-token.yaml")).read_text())
+    data["steps"] = [{**step, "expect": {"status": 200}}]
+    file = tmp_path / "D1-no-token.yaml"
+    file.write_text(yaml.safe_dump(data))
+    with pytest.raises(ScenarioFileError) as caught:
+        load_scenario(file)
+    assert f"{file}: {path}: " in str(caught.value) and problem in str(caught.value)
+
+
 def test_a_scenario_without_expectations_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "D1-vacuous.yaml"
     path.write_text(yaml.safe_dump({

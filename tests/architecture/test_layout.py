@@ -112,7 +112,6 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 # Marked while issue 11 moves the code; each mark goes with the move that fixes it.
-@pytest.mark.xfail(strict=True, reason="issue 11: the testing package and the scenario World")
 def test_no_import_cycles_between_modules() -> None:
     cycles = _cycles(_graph())
     assert not cycles, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in cycles)

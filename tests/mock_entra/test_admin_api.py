@@ -10,7 +10,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mock_entra.admin.sample import sample_tenant
 from mock_entra.app import create_app
 from mock_entra.settings import MockSettings
 from mock_entra.testing import (
@@ -25,6 +24,7 @@ from mock_entra.testing import (
     Tokens,
     run_mock,
 )
+from mock_entra.testing.sample import sample_tenant
 
 
 def _asgi_client(tmp_path: Path, client_host: str, **settings: object) -> httpx.AsyncClient:

@@ -10,8 +10,8 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from mock_entra.admin.sample import app_ids, sample_tenant
 from mock_entra.testing import RunningMock, Tokens
+from mock_entra.testing.sample import app_ids, sample_tenant
 from tests.conftest import decode_header
 
 

@@ -6,8 +6,6 @@ import time
 
 import pytest
 
-from mock_entra.admin.client import AdminAPIError
-from mock_entra.admin.sample import WEB_SECRET, app_ids, sample_tenant
 from mock_entra.testing import (
     API_SCOPE,
     OTHER_TENANT_ID,
@@ -16,6 +14,8 @@ from mock_entra.testing import (
     RunningMock,
     Tokens,
 )
+from mock_entra.testing.admin_client import AdminAPIError
+from mock_entra.testing.sample import WEB_SECRET, app_ids, sample_tenant
 from tests.conftest import decode
 from tests.mock_entra.test_token_errors import CHALLENGE, VERIFIER, assert_entra_error
 

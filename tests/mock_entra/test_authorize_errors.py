@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mock_entra.app import create_app
-from mock_entra.authorize.browser import FormBrowser
 from mock_entra.settings import MockSettings
 from mock_entra.tenant import Application, load_directory
+from mock_entra.testing.browser import FormBrowser
 
 BASE = "http://127.0.0.1:8443"
 TENANT = "b63e68de-d8de-4919-b8c7-175cc63619fc"

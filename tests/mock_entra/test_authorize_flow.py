@@ -15,9 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mock_entra.app import create_app
-from mock_entra.authorize.browser import FormBrowser
 from mock_entra.context import Context
 from mock_entra.settings import MockSettings
+from mock_entra.testing.browser import FormBrowser
 
 BASE = "http://127.0.0.1:8443"
 TENANT = "b63e68de-d8de-4919-b8c7-175cc63619fc"

@@ -14,9 +14,9 @@ import msal
 import pytest
 import requests
 
-from mock_entra.admin.client import AdminAPIError
-from mock_entra.admin.sample import DAEMON_SECRET, app_ids, sample_tenant
 from mock_entra.testing import RunningMock
+from mock_entra.testing.admin_client import AdminAPIError
+from mock_entra.testing.sample import DAEMON_SECRET, app_ids, sample_tenant
 
 
 class Own:

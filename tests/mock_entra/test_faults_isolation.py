@@ -9,7 +9,6 @@ from typing import Any
 
 import msal
 
-from mock_entra.admin.sample import DAEMON_SECRET, app_ids, sample_tenant
 from mock_entra.testing import (
     API_APP_ID_URI,
     DAEMON_CLIENT_ID,
@@ -17,6 +16,7 @@ from mock_entra.testing import (
     RunningMock,
     Tokens,
 )
+from mock_entra.testing.sample import DAEMON_SECRET, app_ids, sample_tenant
 from tests.conftest import decode
 
 

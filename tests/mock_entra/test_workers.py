@@ -21,8 +21,6 @@ import httpx
 import pytest
 
 from entra_kit.jose import pkce_s256
-from mock_entra.admin.client import AdminClient
-from mock_entra.admin.sample import sample_tenant
 from mock_entra.testing import (
     API_SCOPE,
     DAEMON_CLIENT_ID,
@@ -33,6 +31,8 @@ from mock_entra.testing import (
     WEB_CLIENT_SECRET,
     WEB_REDIRECT_URI,
 )
+from mock_entra.testing.admin_client import AdminClient
+from mock_entra.testing.sample import sample_tenant
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 import pytest
 
 from entra_kit.trust import trusting
-from mock_entra.testing import RunningMock, Tokens, run_mock
+from mock_entra.testing.flows import Tokens
+from mock_entra.testing.server import RunningMock, run_mock
 
 
 @pytest.fixture(scope="session")
@@ -27,4 +28,5 @@ def mock_entra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningMock
 
 @pytest.fixture(scope="session")
 def entra_tokens(mock_entra: RunningMock) -> Tokens:
+    """Tokens through the real flows (MSAL) from the session's mock."""
     return Tokens(mock_entra)

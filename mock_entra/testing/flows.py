@@ -1,50 +1,59 @@
 """Tokens through the real flows (MSAL over HTTPS), and the code flow by hand.
 
 ``Tokens`` is what an app would do; ``RawFlow`` sends what MSAL never would (no
-PKCE, a wrong verifier, a replayed code), for security tests.
+PKCE, a wrong verifier, a replayed code), for security tests. Both talk to the
+platform over the wire only, so they work with an in-process mock
+(:class:`~mock_entra.testing.server.RunningMock`), a served one or any other
+:class:`IdentityPlatform`. Each call builds a fresh MSAL app and token cache: MSAL
+answers a repeated failed request from memory for a while (LIBRARY-FACTS), which
+would hide what the platform says.
 """
 
 from __future__ import annotations
 
-import html as html_lib
-import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlencode
 
 import httpx
 import msal
 
-from entra_kit.shipped_tenant import (
-    API_APP_ID_URI,
-    API_CLIENT_ID,
-    API_CLIENT_SECRET,
-    API_SCOPE,
-    DAEMON_CLIENT_ID,
-    DAEMON_CLIENT_SECRET,
-    SEARCH_RESOURCE,
-    USERS,
-    WEB_CLIENT_ID,
-    WEB_CLIENT_SECRET,
-    WEB_REDIRECT_URI,
-)
+from entra_kit import shipped_tenant as shipped
+from mock_entra.testing.browser import FormBrowser, SignInError
 
-if TYPE_CHECKING:
-    from mock_entra.testing import RunningMock
+# What RawFlow asks for when the test does not say: a code MSAL's web app would get.
+CODE_SCOPE = f"{shipped.API_SCOPE} openid profile offline_access"
 
 
-class SignInError(RuntimeError):
-    """The sign-in page did not lead back to the app with a code."""
+class IdentityPlatform(Protocol):
+    """What the flows need of the platform: its authority, the CA it is trusted by, HTTP."""
+
+    @property
+    def tenant_id(self) -> str: ...
+
+    @property
+    def ca_bundle(self) -> Path | str | None:
+        """The CA bundle its certificate chains to; None: the system's trust store."""
+        ...
+
+    def authority(self, tenant: str | None = None) -> str: ...
+
+    def http(self, **kwargs: Any) -> httpx.Client:
+        """A client with the platform as base URL, trusting its CA, not following redirects."""
+        ...
 
 
-_REQUEST_ID = re.compile(r'name="request_id"\s+value="([^"]+)"')
-_HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"')
+def user_credentials(user: str, password: str | None = None) -> tuple[str, str]:
+    """(username, password) for a shipped user's short name (``alice``), else ``user`` as given."""
+    upn, shipped_password = shipped.USERS.get(user, (user, ""))
+    return upn, password or shipped_password
 
 
 class Tokens:
     """Tokens through the real flows, with real MSAL, over HTTPS."""
 
-    def __init__(self, mock: RunningMock) -> None:
+    def __init__(self, mock: IdentityPlatform) -> None:
         self.mock = mock
 
     def _msal(
@@ -55,7 +64,7 @@ class Tokens:
             client_credential=secret,
             authority=self.mock.authority(tenant),
             instance_discovery=False,
-            verify=str(self.mock.ca_bundle),
+            verify=str(self.mock.ca_bundle) if self.mock.ca_bundle else True,
             token_cache=msal.SerializableTokenCache(),
         )
 
@@ -68,38 +77,14 @@ class Tokens:
         consent: str = "accept",
         http: httpx.Client | None = None,
     ) -> dict[str, str]:
-        """Drive the sign-in (and consent) pages; return the redirect's query parameters."""
-        upn, default_password = USERS.get(user, (user, ""))
+        """Drive the sign-in (and consent) pages; what reached the redirect URI.
+
+        ``http`` keeps the browser's cookies (the SSO session) across calls.
+        """
+        username, secret = user_credentials(user, password)
         client = http or self.mock.http()
         try:
-            page = client.get(auth_uri)
-            if page.status_code == 302:
-                return _redirect_params(page)
-            request_id = page.headers.get("x-mock-entra-request-id") or _find_request_id(page.text)
-            tid = urlsplit(auth_uri).path.strip("/").split("/")[0]
-            tid = self.mock.ctx.tenant(tid).id
-            answer = client.post(
-                f"/{tid}/login",
-                data={
-                    "request_id": request_id,
-                    "username": upn,
-                    "password": password or default_password,
-                },
-            )
-            if answer.status_code == 200 and "/consent" in answer.text:
-                answer = client.post(
-                    f"/{tid}/consent",
-                    data={"request_id": _find_request_id(answer.text), "decision": consent},
-                )
-            if (
-                answer.status_code == 200
-                and 'method="post"' in answer.text
-                and "code" in answer.text
-            ):
-                return _form_post_params(answer.text)
-            if answer.status_code != 302:
-                raise SignInError(f"sign-in answered {answer.status_code}: {answer.text[:300]}")
-            return _redirect_params(answer)
+            return FormBrowser(client).drive(auth_uri, username, secret, consent=consent)
         finally:
             if http is None:
                 client.close()
@@ -107,11 +92,11 @@ class Tokens:
     def sign_in(
         self,
         user: str = "alice",
-        scopes: Sequence[str] = (API_SCOPE,),
+        scopes: Sequence[str] = (shipped.API_SCOPE,),
         *,
-        client_id: str = WEB_CLIENT_ID,
-        client_secret: Any = WEB_CLIENT_SECRET,
-        redirect_uri: str = WEB_REDIRECT_URI,
+        client_id: str = shipped.WEB_CLIENT_ID,
+        client_secret: Any = shipped.WEB_CLIENT_SECRET,
+        redirect_uri: str = shipped.WEB_REDIRECT_URI,
         tenant: str | None = None,
         password: str | None = None,
     ) -> dict[str, Any]:
@@ -127,11 +112,12 @@ class Tokens:
 
     def app_token(
         self,
-        client_id: str = DAEMON_CLIENT_ID,
-        client_secret: Any = DAEMON_CLIENT_SECRET,
-        scope: str = f"{API_APP_ID_URI}/.default",
+        client_id: str = shipped.DAEMON_CLIENT_ID,
+        client_secret: Any = shipped.DAEMON_CLIENT_SECRET,
+        scope: str = f"{shipped.API_APP_ID_URI}/.default",
         tenant: str | None = None,
     ) -> dict[str, Any]:
+        """Client credentials through MSAL (an app-only token)."""
         app = self._msal(client_id, client_secret, tenant)
         result: dict[str, Any] = app.acquire_token_for_client([scope])
         return result
@@ -139,11 +125,12 @@ class Tokens:
     def obo(
         self,
         assertion: str,
-        scope: str = f"{SEARCH_RESOURCE}/.default",
-        client_id: str = API_CLIENT_ID,
-        client_secret: Any = API_CLIENT_SECRET,
+        scope: str = f"{shipped.SEARCH_RESOURCE}/.default",
+        client_id: str = shipped.API_CLIENT_ID,
+        client_secret: Any = shipped.API_CLIENT_SECRET,
         tenant: str | None = None,
     ) -> dict[str, Any]:
+        """On-behalf-of through MSAL: the middle tier exchanges ``assertion``."""
         app = self._msal(client_id, client_secret, tenant)
         result: dict[str, Any] = app.acquire_token_on_behalf_of(assertion, [scope])
         return result
@@ -152,23 +139,26 @@ class Tokens:
 class RawFlow:
     """The authorization code flow by hand, for tests that must send what MSAL never would."""
 
-    def __init__(self, mock: RunningMock) -> None:
+    def __init__(self, mock: IdentityPlatform) -> None:
         self.mock = mock
         self.tokens = Tokens(mock)
 
-    def code(
+    def code_response(
         self,
         user: str = "alice",
         *,
-        scope: str = f"{API_SCOPE} openid profile offline_access",
-        client_id: str = WEB_CLIENT_ID,
-        redirect_uri: str = WEB_REDIRECT_URI,
+        scope: str = CODE_SCOPE,
+        client_id: str = shipped.WEB_CLIENT_ID,
+        redirect_uri: str = shipped.WEB_REDIRECT_URI,
         challenge: str | None = None,
         method: str = "S256",
         tenant: str | None = None,
         **extra: str,
-    ) -> str:
-        """Sign ``user`` in and return the authorization code (``challenge=None``: no PKCE)."""
+    ) -> dict[str, str]:
+        """Sign ``user`` in; what reached the redirect URI (``code``, ``state``, ``session_state``).
+
+        ``challenge=None`` sends no PKCE at all; ``extra`` adds or replaces parameters.
+        """
         params = {
             "client_id": client_id,
             "response_type": "code",
@@ -184,17 +174,21 @@ class RawFlow:
             f"{self.mock.authority(tenant)}/oauth2/v2.0/authorize?{urlencode(params)}", user
         )
         if "code" not in answer:
-            raise SignInError(f"no code: {answer}")
-        return answer["code"]
+            raise SignInError(f"no code: error={answer.get('error')}")
+        return answer
+
+    def code(self, user: str = "alice", **options: Any) -> str:
+        """Sign ``user`` in and return the authorization code (options: :meth:`code_response`)."""
+        return self.code_response(user, **options)["code"]
 
     def redeem(
         self,
         code: str,
         *,
         verifier: str | None = None,
-        client_id: str = WEB_CLIENT_ID,
-        client_secret: str | None = WEB_CLIENT_SECRET,
-        redirect_uri: str = WEB_REDIRECT_URI,
+        client_id: str = shipped.WEB_CLIENT_ID,
+        client_secret: str | None = shipped.WEB_CLIENT_SECRET,
+        redirect_uri: str = shipped.WEB_REDIRECT_URI,
         scope: str | None = None,
         tenant: str | None = None,
     ) -> httpx.Response:
@@ -216,21 +210,3 @@ class RawFlow:
     def post_token(self, data: dict[str, str], *, tenant: str | None = None) -> httpx.Response:
         with self.mock.http() as client:
             return client.post(f"/{tenant or self.mock.tenant_id}/oauth2/v2.0/token", data=data)
-
-
-def _find_request_id(html: str) -> str:
-    match = _REQUEST_ID.search(html)
-    if not match:
-        raise SignInError("no request_id on the sign-in page")
-    return match.group(1)
-
-
-def _form_post_params(html: str) -> dict[str, str]:
-    """The fields of the auto-posting form that ``response_mode=form_post`` answers with."""
-    return {name: html_lib.unescape(value) for name, value in _HIDDEN.findall(html)}
-
-
-def _redirect_params(response: httpx.Response) -> dict[str, str]:
-    location = response.headers.get("location", "")
-    query = parse_qs(urlsplit(location).query)
-    return {k: v[0] for k, v in query.items()}

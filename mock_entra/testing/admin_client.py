@@ -23,6 +23,8 @@ class AdminAPIError(RuntimeError):
 
 
 class AdminClient:
+    """The mock's ``/_admin`` API: faults, runtime tenants, keys, clocks, request log, reset."""
+
     def __init__(self, base_url: str, ca_bundle: Path | str, token: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.ca_bundle = str(ca_bundle)

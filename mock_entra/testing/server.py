@@ -1,4 +1,4 @@
-"""Run the mock in-process over real HTTPS, and get tokens through the real flows.
+"""Run the mock in-process over real HTTPS: ``run_mock()`` and the ``RunningMock`` it yields.
 
 For this project's tests and for users testing their own apps::
 
@@ -8,7 +8,7 @@ For this project's tests and for users testing their own apps::
 
 Every mock started in one process shares one local CA (``shared_tls_dir``), so a
 single ``REQUESTS_CA_BUNDLE`` trusts them all. The pytest plugin
-(:mod:`mock_entra.pytest_plugin`) wraps this in fixtures.
+(:mod:`mock_entra.testing.plugin`) wraps this in fixtures.
 """
 
 from __future__ import annotations
@@ -26,13 +26,11 @@ import httpx
 from fastapi import FastAPI
 
 from entra_kit.serve import ServerTls, bind_loopback, serve_in_thread
-from entra_kit.shipped_tenant import *  # noqa: F403 - the public testing API re-exports them
 from entra_kit.shipped_tenant import TENANT_ID
-from mock_entra.admin.client import AdminClient
 from mock_entra.app import create_app
 from mock_entra.context import Context
-from mock_entra.flows import RawFlow, SignInError, Tokens  # noqa: F401 - public testing API
 from mock_entra.settings import MockSettings
+from mock_entra.testing.admin_client import AdminClient
 from mock_entra.tls import TlsFiles, ensure_tls
 
 
@@ -61,6 +59,8 @@ def shared_tls_dir() -> Path:
 
 @dataclass
 class RunningMock:
+    """A mock served by :func:`run_mock`: its URLs, its CA, its state and its admin API."""
+
     base_url: str
     ca_bundle: Path
     state_dir: Path
@@ -102,7 +102,7 @@ class RunningMock:
         """An httpx client that trusts the mock's CA."""
         return httpx.Client(verify=str(self.ca_bundle), base_url=self.base_url, **kwargs)
 
-    # -- the admin API, over HTTPS (mock_entra.admin.client) ---------------------------
+    # -- the admin API, over HTTPS (mock_entra.testing.admin_client) ----------------------
     @property
     def admin(self) -> AdminClient:
         return AdminClient(self.base_url, self.ca_bundle)
