@@ -253,8 +253,11 @@ class FrontendAuth(identity.flask.Auth):
         """
         if request.method != "POST":
             abort(405)
+        lang = session.get("lang")  # a choice of the browser's person, not of the account
         session.clear()
         session[SIGNED_OUT] = True
+        if lang:
+            session["lang"] = lang
         return redirect(self.web.log_out(self.settings.frontend_url.rstrip("/") + "/"))  # type: ignore[return-value]
 
 
