@@ -17,8 +17,7 @@ from frontend.app import create_app
 from frontend.settings import FrontendSettings, load_settings
 
 log = logging.getLogger("frontend")
-# What requests reads. SSL_CERT_FILE stays as it is, so that the chat model's HTTPS
-# client (Azure OpenAI, httpx) keeps its own trust store.
+# What requests (so MSAL) reads.
 REQUESTS_TRUST = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 
 
@@ -40,6 +39,12 @@ def trust_ca_bundle(settings: FrontendSettings) -> None:
         )
     variables = trust_variables(settings.entra_ca_bundle)
     os.environ.update({name: variables[name] for name in REQUESTS_TRUST})
+    # SSL_CERT_FILE would replace httpx's trust store for every host, and the launcher
+    # sets it to the lab's CA for all services. Here nothing needs it (the MCP client is
+    # given ENTRA_CA_BUNDLE explicitly), and it would break TLS to a real model endpoint
+    # (Azure OpenAI, api.openai.com); a value naming another file is the user's and stays.
+    if os.environ.get("SSL_CERT_FILE") == variables["SSL_CERT_FILE"]:
+        del os.environ["SSL_CERT_FILE"]
 
 
 def main() -> None:

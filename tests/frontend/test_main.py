@@ -47,3 +47,52 @@ def test_the_entry_point_trusts_exactly_the_configured_bundle_for_requests(
     monkeypatch.delenv("REQUESTS_CA_BUNDLE")
     trust_ca_bundle(FrontendSettings(_env_file=None, entra_ca_bundle=""))  # type: ignore[call-arg]
     assert "REQUESTS_CA_BUNDLE" not in os.environ  # system trust: nothing set
+
+
+def test_python_m_frontend_serves_with_waitress_and_prints_frontend_url(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://localhost:{port}"
+    env = {**os.environ, "FRONTEND_PORT": str(port), "FRONTEND_URL": url,
+           "ENTRA_CA_BUNDLE": "", "FRONTEND_SESSION_DIR": str(tmp_path / "sessions")}  # fmt: skip
+    child = subprocess.Popen(
+        [sys.executable, "-m", "frontend"], env=env, cwd=tmp_path,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as ok:
+                    assert ok.status == 200
+                    break
+            except OSError:
+                assert child.poll() is None and time.monotonic() < deadline
+                time.sleep(0.1)
+    finally:
+        child.terminate()
+        output = child.communicate(timeout=10)[0]
+    assert f"serving at {url} (waitress" in output
+    assert "development server" not in output and "production deployment" not in output
+    assert f"127.0.0.1:{port}" not in output  # one address to open: FRONTEND_URL
+
+
+def test_the_launchers_ssl_cert_file_for_the_lab_ca_is_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """make run sets SSL_CERT_FILE to the lab's CA; httpx would then refuse real model hosts."""
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("not read here")
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle.resolve()))
+    for name in REQUESTS_TRUST:
+        monkeypatch.setenv(name, "/etc/ssl/certs/ca-certificates.crt")
+    trust_ca_bundle(FrontendSettings(_env_file=None, entra_ca_bundle=str(bundle)))  # type: ignore[call-arg]
+    assert "SSL_CERT_FILE" not in os.environ
+    assert os.environ["REQUESTS_CA_BUNDLE"] == str(bundle.resolve())
