@@ -6,38 +6,17 @@ go to ``test-artifacts/frontend/``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from tests.frontend.browser_lab import (
     BROWSER_MARKS,
     Lab,
     ask,
-    chromium,
-    running_lab,
     shot,
     sign_in,
 )
 
 pytestmark = BROWSER_MARKS
-
-
-@pytest.fixture(scope="module")
-def lab(mock_entra: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    with running_lab(tmp_path_factory.mktemp("lab")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(mock_entra: Any) -> Iterator[Any]:
-    with chromium(mock_entra.ca_bundle) as launched:
-        yield launched
-
-
-def _ask(page: Any, message: str) -> None:
-    ask(page, message)
 
 
 def test_alice_and_bob_end_to_end(lab: Lab, browser: Any) -> None:
@@ -60,11 +39,11 @@ def test_alice_and_bob_end_to_end(lab: Lab, browser: Any) -> None:
     shot(alice, "03-inspector-obo")
 
     alice.goto(f"{lab.frontend_url}/chat")
-    _ask(alice, "who am I")
+    ask(alice, "who am I")
     log = alice.locator("[data-testid=chat-log]")
     assert "get_user_info" in log.inner_text()
     assert "alice@contoso.onmicrosoft.com" in log.inner_text()
-    _ask(alice, "私は誰")
+    ask(alice, "私は誰")
     assert "バックエンドの回答" in log.inner_text()
     shot(alice, "04-chat-alice")
 
@@ -78,7 +57,7 @@ def test_alice_and_bob_end_to_end(lab: Lab, browser: Any) -> None:
     shot(bob, "05-inspector-bob-mobile-ja")
     bob.goto(f"{lab.frontend_url}/chat")
     assert "alice" not in bob.locator("[data-testid=chat-log]").inner_text().lower()
-    _ask(bob, "who am I")
+    ask(bob, "who am I")
     bob_log = bob.locator("[data-testid=chat-log]").inner_text()
     assert "bob@contoso.onmicrosoft.com" in bob_log and "alice" not in bob_log.lower()
     shot(bob, "06-chat-bob-mobile")

@@ -8,36 +8,19 @@ the streamed answer, blank and too-long messages, the history after a reload.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from frontend.chat import MAX_MESSAGE_CHARS
 from tests.frontend.browser_lab import (
     BROWSER_MARKS,
     Lab,
     ask,
-    chromium,
     fill_sign_in,
-    running_lab,
     shot,
     sign_in,
 )
 
 pytestmark = BROWSER_MARKS
-
-
-@pytest.fixture(scope="module")
-def lab(mock_entra: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    with running_lab(tmp_path_factory.mktemp("lab17")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(mock_entra: Any) -> Iterator[Any]:
-    with chromium(mock_entra.ca_bundle) as launched:
-        yield launched
 
 
 def _page(browser: Any, locale: str, width: int = 1280, height: int = 860) -> Any:
