@@ -154,10 +154,15 @@ def mark_changes(views: list[TokenView]) -> list[TokenView]:
 
 
 def as_json(value: Any, indent: int | None = None) -> str:
-    """A tool's arguments or result as the chat shows them (strings as they are)."""
+    """A tool's arguments or result as the chat shows them (strings as they are).
+
+    Compact on one line, as the page's script writes it live (``JSON.stringify``), so a
+    reloaded history reads exactly like the turn did.
+    """
     if isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False, indent=indent)
+    compact = (",", ":") if indent is None else None
+    return json.dumps(value, ensure_ascii=False, indent=indent, separators=compact)
 
 
 def display_value(value: Any) -> str:

@@ -204,7 +204,7 @@ def test_after_a_reload_the_history_keeps_the_tool_rows(app: Flask, entra_tokens
     log = page.split('data-testid="chat-log">')[1].split("</ol>")[0]
     rows = re.findall(r'<li class="msg ([\w -]+)">', log)
     assert rows == ["user", "tool tool-call", "tool tool-result", "assistant", "user", "assistant"]
-    assert "Tool call: search_documents {&#34;query&#34;: &#34;runbook&#34;}" in log
+    assert "Tool call: search_documents {&#34;query&#34;:&#34;runbook&#34;}" in log
     assert "About runbook" in log  # the tool's result, as the live page showed it
 
 
