@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from entra_kit.settings import first_error
-from mock_entra.admin.scope import Endpoint, RequestScope
+from mock_entra.admin.request_scope import Endpoint, RequestScope
 from mock_entra.store import Store
 
 FAULT = "fault"

@@ -14,7 +14,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from mock_entra.admin.scope import RequestScope
+from mock_entra.admin.request_scope import RequestScope
 from mock_entra.store import Store
 
 REQUEST = "request"

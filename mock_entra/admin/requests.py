@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote
 
 from entra_kit.jose import peek_claims
-from mock_entra.admin.scope import Endpoint, RequestScope
+from mock_entra.admin.request_scope import Endpoint, RequestScope
 from mock_entra.errors import OAuthError
 from mock_entra.tenant.model import Tenant
 
 if TYPE_CHECKING:
+    from mock_entra.admin.controls import AdminControls
     from mock_entra.context import Context
 
 _ROUTE_TABLE: tuple[tuple[str, Endpoint], ...] = (
@@ -47,8 +48,12 @@ def classify(path: str) -> tuple[Endpoint, str] | None:
     return None
 
 
-def parse_params(query: bytes, body: bytes) -> dict[str, str]:
-    """Query and urlencoded form together (first value wins); never raises."""
+def peek_params(query: bytes, body: bytes) -> dict[str, str]:
+    """Query and urlencoded form together, leniently (first value wins); never raises.
+
+    The routes parse strictly (``authorize.params.parse_urlencoded``, the token form)
+    and refuse what is malformed; this only picks the scope and the log's fields.
+    """
     params: dict[str, str] = {}
     for raw in (query, body):
         try:
@@ -120,14 +125,15 @@ def _managed_identity_tenant(
     return None, selector
 
 
-def describe(
-    ctx: Context,
+def scope_of(
+    admin: AdminControls,
     endpoint: Endpoint,
     segment: str,
     params: Mapping[str, str],
     authorization: str | None,
 ) -> RequestScope:
     """The request's scope for fault matching, the per-tenant clock and the log."""
+    ctx = admin.ctx
     tenant: Tenant | None = None
     client: str | None
     if endpoint == "managed_identity":
@@ -151,5 +157,5 @@ def describe(
         client_id=client.lower()[:128] if client else None,
         user_keys=user_keys,
         grant_type=params.get("grant_type") if endpoint == "token" else None,
-        clock_offset=ctx.clock_offsets.get(tenant.id) if tenant else 0.0,
+        clock_offset=admin.clock_offsets.get(tenant.id) if tenant else 0.0,
     )

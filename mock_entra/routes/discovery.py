@@ -10,7 +10,6 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 
-from mock_entra.admin.effects import broken_jwks
 from mock_entra.context import Context, get_context
 
 router = APIRouter(tags=["discovery"])
@@ -112,5 +111,5 @@ def discovery_v1(tenant: str, ctx: Context = Depends(get_context)) -> JSONRespon
 def jwks(tenant: str, ctx: Context = Depends(get_context)) -> Response:
     t = ctx.tenant(tenant)
     document = ctx.ring(t.id).jwks(ctx.now(), ctx.issuer_v2(t.id))
-    # Test switch (admin API): a broken or unavailable JWKS for this tenant (scenario D25).
-    return broken_jwks(ctx, document) or JSONResponse(document, headers=_CACHE)
+    # The controls may break it or take it down for this tenant (scenario D25).
+    return ctx.controls.jwks_override(document) or JSONResponse(document, headers=_CACHE)
