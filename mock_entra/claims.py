@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from entra_kit.jose import b64url_encode
+from mock_entra.client_auth.credentials import ClientAcr
 from mock_entra.context import Context
 from mock_entra.controls import TokenKind, UnsignedToken
 from mock_entra.jwt import sign
@@ -40,7 +41,7 @@ class Subject:
     scopes: tuple[str, ...] = ()  # delegated (scp)
     roles: tuple[str, ...] = ()  # application or user roles
     amr: tuple[str, ...] = ("pwd",)
-    client_acr: str = "1"  # 0 public client, 1 secret, 2 certificate
+    client_acr: ClientAcr = ClientAcr.SECRET
     requested_resource: str = ""  # the resource as the client named it (v1 aud)
     sid: str | None = None
     auth_time: float | None = None

@@ -9,25 +9,15 @@ from typing import TYPE_CHECKING, Any
 from mock_entra.admin.faults import FAULT
 from mock_entra.admin.journal import REQUEST
 from mock_entra.admin.tenants import CLOCK, TENANT, TENANT_DOMAIN
+from mock_entra.records.registry import RECORD_KINDS
 
 if TYPE_CHECKING:
     from mock_entra.admin.controls import AdminControls
     from mock_entra.context import Context
 
-# What a reset forgets: test controls, and the state flows leave behind (codes,
-# refresh tokens, sign-in sessions, pending sign-ins, user consents, assertion ids).
-RESET_KINDS = (
-    FAULT,
-    CLOCK,
-    REQUEST,
-    "code",
-    "code_family",
-    "rt",
-    "session",
-    "authreq",
-    "consent",
-    "jti",
-)
+# The test controls' own kinds; a reset forgets them and every record the flows left
+# behind (codes, refresh tokens, sign-in sessions, pending sign-ins, consents, jtis).
+CONTROL_KINDS = (TENANT, TENANT_DOMAIN, FAULT, CLOCK, REQUEST)
 
 
 def is_loopback(host: str | None) -> bool:
@@ -64,8 +54,10 @@ def reset(admin: AdminControls) -> dict[str, int]:
         if admin.runtime.delete(tenant_id):
             removed["runtime_tenants"] += 1
             admin.ctx.keys.forget(tenant_id)
-    for kind in (TENANT, TENANT_DOMAIN, *RESET_KINDS):
+    for kind in CONTROL_KINDS:
         removed[kind] = store.delete_kind(kind)
+    for record in RECORD_KINDS:
+        removed[record.KIND] = record.forget_all(store)
     return removed
 
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mock_entra.admin.request_scope import RequestScope
-from mock_entra.store import Store
+from mock_entra.store.engine import Store
 
 REQUEST = "request"
 RETENTION = 3600.0

@@ -7,16 +7,19 @@ assertion's ``oid`` is only used to pick a fault, never to issue anything).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
 from entra_kit.jose import peek_claims
 from mock_entra.admin.request_scope import Endpoint, RequestScope
+from mock_entra.client_auth.credentials import basic_credentials
 from mock_entra.errors import OAuthError
+from mock_entra.grants import authorization_code, on_behalf_of, refresh_token
+from mock_entra.records.codes import AuthorizationCode
+from mock_entra.records.pending import PendingAuthorization
+from mock_entra.records.refresh_tokens import RefreshToken
 from mock_entra.tenant.model import Tenant
 
 if TYPE_CHECKING:
@@ -66,13 +69,11 @@ def peek_params(query: bytes, body: bytes) -> dict[str, str]:
 
 
 def _basic_client(authorization: str | None) -> str | None:
-    if not authorization or not authorization.lower().startswith("basic "):
-        return None
     try:
-        decoded = base64.b64decode(authorization[6:].strip()).decode()
-    except (ValueError, binascii.Error):
+        basic = basic_credentials(authorization)
+    except ValueError:  # the token endpoint refuses it; no client to name
         return None
-    return unquote(decoded.partition(":")[0]) or None
+    return basic[0] if basic and basic[0] else None
 
 
 def _client(params: Mapping[str, str], authorization: str | None) -> str | None:
@@ -92,13 +93,13 @@ def _user_hint(ctx: Context, endpoint: Endpoint, params: Mapping[str, str]) -> s
     if endpoint != "token":
         return None
     grant = params.get("grant_type")
-    if grant == "authorization_code" and params.get("code"):
-        record = ctx.store.expired("code", params["code"][:4096])
-        return str(record["user"]) if record else None
-    if grant == "refresh_token" and params.get("refresh_token"):
-        record = ctx.store.expired("rt", params["refresh_token"][:4096])
-        return str(record["user"]) if record else None
-    if grant == "urn:ietf:params:oauth:grant-type:jwt-bearer":
+    if grant == authorization_code.GRANT_TYPE and params.get("code"):
+        code = AuthorizationCode.peek(ctx.store, params["code"][:4096])
+        return code.user if code else None
+    if grant == refresh_token.GRANT_TYPE and params.get("refresh_token"):
+        token = RefreshToken.peek(ctx.store, params["refresh_token"][:4096])
+        return token.user if token else None
+    if grant == on_behalf_of.GRANT_TYPE:
         claims = peek_claims(params.get("assertion", ""))
         return str(claims.get("oid") or claims.get("upn") or "") or None
     return params.get("username")
@@ -109,9 +110,8 @@ def _authreq_client(ctx: Context, params: Mapping[str, str]) -> str | None:
     request_id = params.get("request_id", "")
     if not request_id or len(request_id) > 64:
         return None
-    record = ctx.store.get("authreq", request_id, ctx.now())
-    request = (record or {}).get("request") or {}
-    return str(request["client_id"]) if request.get("client_id") else None
+    pending = PendingAuthorization.find(ctx.store, request_id, ctx.now())
+    return pending.request.client_id if pending and pending.request.client_id else None
 
 
 def _managed_identity_tenant(

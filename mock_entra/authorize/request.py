@@ -60,7 +60,7 @@ class Redirectable(Exception):
 
 @dataclass(frozen=True)
 class AuthorizeRequest:
-    """A validated authorize request; stored as store kind ``authreq``."""
+    """A validated authorize request (a ``PendingAuthorization`` record keeps it between pages)."""
 
     tenant: str
     client_id: str

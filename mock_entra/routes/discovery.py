@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 
 from mock_entra.context import Context, get_context
+from mock_entra.grants.registry import GRANTS
 
 router = APIRouter(tags=["discovery"])
 
@@ -62,12 +63,7 @@ def _v2_document(ctx: Context, tenant_id: str) -> dict[str, Any]:
             "email",
         ],
         "code_challenge_methods_supported": ["plain", "S256"],
-        "grant_types_supported": [
-            "authorization_code",
-            "refresh_token",
-            "client_credentials",
-            "urn:ietf:params:oauth:grant-type:jwt-bearer",
-        ],
+        "grant_types_supported": [grant.grant_type for grant in GRANTS],
         "kerberos_endpoint": ep(tenant_id, "kerberos"),
         "tenant_region_scope": "WW",
         "cloud_instance_name": "microsoftonline.com",

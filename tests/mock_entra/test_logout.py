@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from mock_entra.app import create_app
 from mock_entra.authorize.browser import FormBrowser
+from mock_entra.records.sessions import SsoSession
 from mock_entra.settings import MockSettings
 
 BASE = "http://127.0.0.1:8443"
@@ -76,7 +77,8 @@ def test_logout_ends_the_session_and_clears_the_cookie(client: TestClient, path:
     response = client.get(path)
     assert "mock_entra_session=" in response.headers["set-cookie"]
     assert "Max-Age=0" in response.headers["set-cookie"]
-    assert client.app.state.ctx.store.get("session", sid, 2e9 - 1) is None  # type: ignore[attr-defined]
+    store = client.app.state.ctx.store  # type: ignore[attr-defined]
+    assert SsoSession.find(store, sid, 2e9 - 1) is None
     assert silent(client)["error"] == "login_required"
 
 
