@@ -64,8 +64,8 @@ def precheck(ctx: Context, tenant: Tenant, params: Mapping[str, str]) -> None:
     The client may not even exist in this tenant, and Entra still answers 700005.
     """
     code = params.get("code") or ""
-    found = AuthorizationCode.peek(ctx.store, code) if _CODE.match(code) else None
-    if found is not None and found.tenant != tenant.id:
+    issued_in = AuthorizationCode.tenant_of(ctx.store, code) if _CODE.match(code) else None
+    if issued_in is not None and issued_in != tenant.id:
         raise _other_tenant()
 
 

@@ -64,7 +64,12 @@ class Record:
         for name in layout.tuples:
             if name in known:
                 known[name] = tuple(known[name])
-        return cls(key=key, **known)
+        # What the frozen dataclass's __init__ would do, without its per-field
+        # object.__setattr__: reading a record is on every token request's path.
+        # A field the value lacks reads as its class default.
+        record = object.__new__(cls)
+        record.__dict__.update(known, key=key)
+        return record
 
     # -- life cycle --------------------------------------------------------------------
     def save(self, store: Store, expires: float) -> None:

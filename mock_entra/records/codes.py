@@ -43,6 +43,12 @@ class AuthorizationCode(GrantSource):
     def new_key() -> str:
         return CODE_PREFIX + secrets.token_urlsafe(48)
 
+    @classmethod
+    def tenant_of(cls, store: Store, code: str) -> str | None:
+        """The tenant a code was issued in, whatever its state (no record built: a precheck)."""
+        value = store.peek(cls.KIND, code)
+        return str(value["tenant"]) if value else None
+
     def issued_family(self, store: Store) -> str | None:
         """The refresh-token family this code's first redemption began (RFC 6749 §10.5)."""
         family = CodeFamily.peek(store, self.key)
