@@ -74,12 +74,12 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def describe_command(args: argparse.Namespace) -> int:
-    from mock_entra.describe import describe
+    from mock_entra.client_setup import client_setup
 
     settings = _settings(args)
     directory = load_directory(settings.config)
     tls = ensure_tls(Path(settings.state_dir))
-    info = describe(settings, directory, str(tls.ca_cert.resolve()))
+    info = client_setup(settings, directory, str(tls.ca_cert.resolve()))
     if args.json:
         print(json.dumps(info, indent=2))
         return 0
