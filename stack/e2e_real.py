@@ -14,8 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,7 @@ import httpx
 from backend.settings import BackendSettings
 from entra_kit.microsoft_apps import SEARCH_APP_ID, SEARCH_RESOURCE
 from entra_kit.settings import SettingsError
+from entra_kit.trust import trusting
 from stack.profile import load_profile
 from stack.services import uses_mock
 
@@ -203,28 +203,12 @@ def run_checks(values: dict[str, Any], user_token: str | None) -> list[Outcome]:
         return asyncio.run(run_all(e2e))
 
 
-@contextmanager
-def _trusting(ca_bundle: str) -> Iterator[None]:
-    """requests (MSAL) and azure-core read these and prefer them over ``verify=``."""
-    names = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE")
-    saved = {n: os.environ.get(n) for n in names}
-    os.environ.update(dict.fromkeys(names, ca_bundle))
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def against_mock() -> list[Outcome]:
     """Every check against an in-process mock (shipped tenant), with alice's real sign-in."""
     from backend.testing import backend_settings_for
     from mock_entra.testing import Tokens, run_mock
 
-    with run_mock() as mock, _trusting(str(mock.ca_bundle)):
+    with run_mock() as mock, trusting(mock.ca_bundle):
         token = Tokens(mock).sign_in("alice")["access_token"]
         return run_checks(backend_settings_for(mock), token)
 
