@@ -21,6 +21,25 @@ SERVER_NAMES = ("localhost",)
 SERVER_IPS = ("127.0.0.1", "::1")
 
 
+# RFC 5280 §4.2.1.3: every key usage bit, so that a certificate names the ones it has.
+_KEY_USAGES = (
+    "digital_signature",
+    "content_commitment",
+    "key_encipherment",
+    "data_encipherment",
+    "key_agreement",
+    "key_cert_sign",
+    "crl_sign",
+    "encipher_only",
+    "decipher_only",
+)
+
+
+def _key_usage(*enabled: str) -> x509.KeyUsage:
+    """A KeyUsage extension with exactly ``enabled`` set and every other bit off."""
+    return x509.KeyUsage(**{bit: bit in enabled for bit in _KEY_USAGES})
+
+
 @dataclass(frozen=True)
 class TlsFiles:
     ca_cert: Path
@@ -46,17 +65,7 @@ def _ca(now: datetime) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     """A CA that may sign server certificates only (path length 0), for ten years."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mock-entra local CA")])
-    usage = x509.KeyUsage(
-        digital_signature=True,
-        key_cert_sign=True,
-        crl_sign=True,
-        content_commitment=False,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        encipher_only=False,
-        decipher_only=False,
-    )
+    usage = _key_usage("digital_signature", "key_cert_sign", "crl_sign")
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
