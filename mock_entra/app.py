@@ -52,7 +52,13 @@ def create_app(
     ctx = Context.create(settings, directory, clock)
     admin = AdminControls.install(ctx)
 
-    app = FastAPI(title="mock-entra", version="0.1.0", docs_url="/_admin/docs", redoc_url=None)
+    app = FastAPI(
+        title="mock-entra",
+        version="0.1.0",
+        docs_url="/_admin/docs",
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+    )
     app.state.ctx = ctx
     app.state.admin = admin
 

@@ -26,8 +26,8 @@ class MockSettings(BaseSettings):
     # Entra requires PKCE only for SPAs and public clients; strict mode requires it always.
     require_pkce: bool = False
     log_requests: bool = True
-    # The admin API (/_admin) is as powerful as the mock: clients not on loopback must
-    # present this as a bearer token; empty means they are refused.
+    # The admin API (/_admin) is as powerful as the mock: when set, every client (loopback
+    # ones too) must present this as a bearer token; empty: loopback clients only.
     admin_token: str = ""
     # The App Service managed-identity protocol's shared secret (IDENTITY_HEADER): it
     # keeps server-side request forgery from reaching the token endpoint.

@@ -1,9 +1,7 @@
-"""The admin operations, free of HTTP: access check, reset, keys, tenants listing."""
+"""The admin operations, free of HTTP: reset, keys, tenants listing (access: ``access``)."""
 
 from __future__ import annotations
 
-import hmac
-import ipaddress
 from typing import TYPE_CHECKING, Any
 
 from mock_entra.admin.faults import FAULT
@@ -18,31 +16,6 @@ if TYPE_CHECKING:
 # The test controls' own kinds; a reset forgets them and every record the flows left
 # behind (codes, refresh tokens, sign-in sessions, pending sign-ins, consents, jtis).
 CONTROL_KINDS = (TENANT, TENANT_DOMAIN, FAULT, CLOCK, REQUEST)
-
-
-def is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    try:
-        address = ipaddress.ip_address(host.split("%")[0])
-    except ValueError:
-        return host == "localhost"
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return address.is_loopback
-
-
-def admin_allowed(ctx: Context, client_host: str | None, authorization: str | None) -> bool:
-    """Loopback clients always; others only with the configured admin bearer token."""
-    if is_loopback(client_host):
-        return True
-    expected = ctx.settings.admin_token
-    if not expected or not authorization:
-        return False
-    scheme, _, presented = authorization.partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(
-        presented.strip().encode(), expected.encode()
-    )
 
 
 def reset(admin: AdminControls) -> dict[str, int]:

@@ -4,6 +4,7 @@ It names the request's scope (endpoint, tenant, client, user, grant), moves the
 clock for tenants with an offset, answers with a response-level fault when one
 matches, logs the request (redacted), and tags every answer with the worker's pid
 (``X-Mock-Entra-Worker``) so tests can tell the workers of ``--workers N`` apart.
+Admin requests (and the docs) pass ``access``'s checks first.
 
 It is pure ASGI rather than ``BaseHTTPMiddleware``: it must read the form body to
 see the client and grant, then replay it, unchanged, for the route.
@@ -19,7 +20,9 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
-from mock_entra.admin import request_scope
+from starlette.responses import JSONResponse
+
+from mock_entra.admin import access, request_scope
 from mock_entra.admin.effects import response_for, truncated
 from mock_entra.admin.faults import RESPONSE_EFFECTS
 from mock_entra.admin.request_scope import RequestScope
@@ -93,9 +96,27 @@ class ControlMiddleware:
 
         route = classify(scope_["path"])
         if route is None:
-            await self.app(scope_, receive, tagged)
+            if access.guarded(scope_["path"]):
+                await self._admin(scope_, receive, tagged)
+            else:
+                await self.app(scope_, receive, tagged)
             return
         await self._protocol(route, scope_, receive, tagged)
+
+    async def _admin(self, scope_: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
+        """The admin API, its docs and schema, for callers the access rules let in."""
+        client = scope_.get("client")
+        req = access.AdminRequest(
+            scope_["method"],
+            client[0] if client else None,
+            {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope_["headers"]},
+        )
+        reason = access.refusal(self.admin.ctx.settings, req)
+        if reason is None:
+            await self.app(scope_, receive, send)
+            return
+        body = {"error": "forbidden", "error_description": reason}
+        await JSONResponse(body, status_code=403)(scope_, receive, send)
 
     async def _protocol(
         self,

@@ -1,7 +1,7 @@
 """The admin API (``/_admin``): the test controls' HTTP edge, documented at ``/_admin/docs``.
 
-Loopback clients only, unless ``MOCK_ENTRA_ADMIN_TOKEN`` is set and presented as a
-bearer token: these endpoints can make the mock issue anything.
+These endpoints can make the mock issue anything: ``mock_entra.admin.access`` says who
+may call them (loopback, or the admin token from everyone when one is set) and how.
 """
 
 from __future__ import annotations
@@ -34,24 +34,13 @@ class AdminError(Exception):
         )
 
 
-def require_admin(request: Request, ctx: Context = Depends(get_context)) -> Context:
-    host = request.client.host if request.client else None
-    if not control.admin_allowed(ctx, host, request.headers.get("authorization")):
-        raise AdminError(
-            403,
-            "forbidden",
-            "The admin API answers loopback clients, or others that present "
-            "MOCK_ENTRA_ADMIN_TOKEN as a bearer token.",
-        )
-    return ctx
-
-
 def get_admin(request: Request) -> AdminControls:
     admin: AdminControls = request.app.state.admin
     return admin
 
 
-router = APIRouter(prefix=PREFIX, tags=["admin"], dependencies=[Depends(require_admin)])
+# Who may call these (and read the docs) is checked before routing: ``access``.
+router = APIRouter(prefix=PREFIX, tags=["admin"])
 
 
 def _runtime_tenant_id(ctx: Context, tenant: str) -> str:

@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 
+from mock_entra.admin.access import ADMIN_HEADER
+
 
 class AdminAPIError(RuntimeError):
     """The admin API refused a request; the message carries its answer."""
@@ -28,7 +30,11 @@ class AdminClient:
     def __init__(self, base_url: str, ca_bundle: Path | str, token: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.ca_bundle = str(ca_bundle)
-        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+        # The header makes every request a non-simple one, as the mock requires of
+        # state-changing admin requests (mock_entra.admin.access).
+        self.headers = {ADMIN_HEADER: "1"}
+        if token:
+            self.headers["Authorization"] = f"Bearer {token}"
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
         """One admin request; the JSON answer (None for 204), AdminAPIError on refusal."""

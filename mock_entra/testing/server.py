@@ -105,7 +105,7 @@ class RunningMock:
     # -- the admin API, over HTTPS (mock_entra.testing.admin_client) ----------------------
     @property
     def admin(self) -> AdminClient:
-        return AdminClient(self.base_url, self.ca_bundle)
+        return AdminClient(self.base_url, self.ca_bundle, self.ctx.settings.admin_token or None)
 
     def fault(self, **match_and_effect: Any) -> AbstractContextManager[dict[str, Any]]:
         """A scoped fault for a ``with`` block, e.g. ``mock.fault(tenant=T, effect="throttle")``."""

@@ -43,6 +43,9 @@ def _asgi_client(tmp_path: Path, client_host: str, **settings: object) -> httpx.
         ("10.1.2.3", "s3cret-admin", None, 403),
         ("10.1.2.3", "s3cret-admin", "wrong", 403),
         ("10.1.2.3", "s3cret-admin", "s3cret-admin", 200),
+        ("127.0.0.1", "s3cret-admin", None, 403),
+        ("127.0.0.1", "s3cret-admin", "wrong", 403),
+        ("127.0.0.1", "s3cret-admin", "s3cret-admin", 200),
     ],
     ids=[
         "a loopback client is let in",
@@ -51,9 +54,12 @@ def _asgi_client(tmp_path: Path, client_host: str, **settings: object) -> httpx.
         "a remote client without the token is refused",
         "a remote client with a wrong token is refused",
         "a remote client with the admin token is let in",
+        "with a token configured, a loopback client without it is refused",
+        "with a token configured, a loopback client with a wrong one is refused",
+        "with a token configured, a loopback client with it is let in",
     ],
 )
-async def test_the_admin_api_answers_loopback_or_the_admin_token(
+async def test_the_admin_api_answers_the_admin_token_when_set_else_loopback(
     tmp_path: Path, client_host: str, token: str, presented: str | None, status: int
 ) -> None:
     headers = {"Authorization": f"Bearer {presented}"} if presented else {}

@@ -110,5 +110,9 @@ def test_a_token_signed_by_a_removed_key_fails_even_after_a_refetch(
 
 def test_rotating_an_unknown_tenant_is_an_entra_style_refusal(mock_entra: RunningMock) -> None:
     with mock_entra.http() as http:
-        answer = http.post("/_admin/tenants/nowhere.onmicrosoft.com/keys/rotate")
+        # A bodiless admin POST names itself (X-Mock-Entra-Admin): see test_admin_access.py.
+        answer = http.post(
+            "/_admin/tenants/nowhere.onmicrosoft.com/keys/rotate",
+            headers={"X-Mock-Entra-Admin": "1"},
+        )
     assert answer.status_code == 400 and answer.json()["error_codes"] == [90002]
