@@ -23,6 +23,7 @@ from mock_entra.clock import Clock, system_clock
 from mock_entra.context import Context
 from mock_entra.errors import InvalidRequest, OAuthError, ServerError, missing_parameter
 from mock_entra.routes import authorize, discovery, health, logout, managed_identity, token
+from mock_entra.routes.responses import oauth_error_response
 from mock_entra.settings import MockSettings
 from mock_entra.tenant import Directory, load_directory
 
@@ -33,13 +34,6 @@ _HTTP_ERRORS = {
     404: (900561, "The endpoint only accepts POST, OPTIONS requests. Received a GET request."),
     405: (900561, "The endpoint does not accept this HTTP method."),
 }
-
-
-def oauth_error_response(exc: OAuthError, ctx: Context) -> JSONResponse:
-    headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-    if exc.status == 401:
-        headers["WWW-Authenticate"] = 'Basic realm="mock-entra"'
-    return JSONResponse(exc.body(ctx.now_dt()), status_code=exc.status, headers=headers)
 
 
 def create_app(
@@ -90,6 +84,8 @@ def create_app(
 
     for module in (health, discovery, authorize, logout, token, managed_identity, admin_routes):
         app.include_router(module.router)
+    # The token endpoint's lean path, inside the controls so they see every token request.
+    app.add_middleware(token.TokenEndpoint, ctx=ctx)
     # Faults, per-tenant clocks, the request log and the worker header (admin API).
     app.add_middleware(ControlMiddleware, admin=admin)
     return app

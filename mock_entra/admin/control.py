@@ -31,6 +31,7 @@ def reset(admin: AdminControls) -> dict[str, int]:
         removed[kind] = store.delete_kind(kind)
     for record in RECORD_KINDS:
         removed[record.KIND] = record.forget_all(store)
+    admin.shared.changed()
     return removed
 
 

@@ -16,6 +16,7 @@ from mock_entra.admin import request_scope
 from mock_entra.admin.effects import broken_jwks
 from mock_entra.admin.faults import FaultStore
 from mock_entra.admin.journal import Journal
+from mock_entra.admin.shared import SharedControls
 from mock_entra.admin.tenants import ClockOffsets, RuntimeTenants
 from mock_entra.admin.tokens import apply_token_faults
 from mock_entra.controls import UnsignedToken
@@ -34,10 +35,12 @@ class AdminControls:
             return ctx.clock()
 
         self.ctx = ctx
-        self.runtime = RuntimeTenants(ctx.store, ctx.directory, clock)
-        self.clock_offsets = ClockOffsets(ctx.store, clock)
+        # This worker's copy of faults, runtime tenants and clocks, reloaded on any change.
+        self.shared = SharedControls(ctx.store, clock)
+        self.runtime = RuntimeTenants(ctx.store, ctx.directory, clock, self.shared)
+        self.clock_offsets = ClockOffsets(ctx.store, clock, self.shared)
         self.journal = Journal(ctx.store, clock)  # this process's log: one batched writer
-        self.faults = FaultStore(ctx.store, clock, lambda t: ctx.tenant(t).id)
+        self.faults = FaultStore(ctx.store, clock, lambda t: ctx.tenant(t).id, self.shared)
 
     @classmethod
     def install(cls, ctx: Context) -> AdminControls:
@@ -54,6 +57,11 @@ class AdminControls:
         return self.runtime.find(id_or_domain)
 
     def runtime_tenants(self) -> list[Tenant]:
+        # One state for the whole listing, even outside a request.
+        with self.shared.pinned():
+            return self._runtime_tenants()
+
+    def _runtime_tenants(self) -> list[Tenant]:
         found = (self.runtime.find(tenant_id) for tenant_id in self.runtime.ids())
         return [tenant for tenant in found if tenant is not None]
 

@@ -3,7 +3,9 @@
 A fault matches a request on any of tenant, client, user (UPN or oid), endpoint and
 grant type, and must name at least one of tenant, client or user: a fault without
 a scope would leak into every other test using the same mock. Faults live in the
-shared store; ``times`` is spent atomically, so two workers never overspend it.
+shared store; matching reads this worker's copy of them (``shared.SharedControls``,
+reloaded when any worker changes a fault), and ``times`` is spent atomically in the
+store, so two workers never overspend it.
 
 Effects act at one of three stages: the HTTP response (errors, throttling, 5xx,
 delay, broken bodies), token signing (claim overrides, signing keys) and the
@@ -13,16 +15,17 @@ JWKS document.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from entra_kit.settings import first_error
 from mock_entra.admin.request_scope import Endpoint, RequestScope
+from mock_entra.admin.shared import FAULT, SharedControls
 from mock_entra.store.engine import Store
 
-FAULT = "fault"
+__all__ = ["FAULT", "Fault", "FaultStore", "InvalidFault", "matches", "parse_fault"]
 # A fault without ttl_seconds stays until deleted, reset or used up.
 DEFAULT_TTL = 24 * 3600.0
 
@@ -173,11 +176,16 @@ class FaultStore:
     """Faults in the shared store: create, list, delete, and take for a request."""
 
     def __init__(
-        self, store: Store, clock: Callable[[], float], tenant_id: Callable[[str], str]
+        self,
+        store: Store,
+        clock: Callable[[], float],
+        tenant_id: Callable[[str], str],
+        shared: SharedControls,
     ) -> None:
         self.store = store
         self.clock = clock
         self.tenant_id = tenant_id  # resolves a domain to the tenant's id
+        self.shared = shared
 
     def create(self, fault: Fault) -> dict[str, Any]:
         now = self.clock()
@@ -197,6 +205,7 @@ class FaultStore:
         expires = now + (fault.ttl_seconds or DEFAULT_TTL)
         record["expires"] = expires
         self.store.put(FAULT, record["id"], record, expires)
+        self.shared.changed()
         return record
 
     def get(self, fault_id: str) -> dict[str, Any] | None:
@@ -209,7 +218,15 @@ class FaultStore:
         if self.get(fault_id) is None:
             return False
         self.store.delete(FAULT, fault_id)
+        self.shared.changed()
         return True
+
+    def _candidates(self, req: RequestScope, effects: frozenset[str]) -> Iterator[dict[str, Any]]:
+        """Live faults of ``effects`` that match ``req``, oldest first (this worker's copy)."""
+        now = self.clock()
+        for fault in self.shared.current().faults:
+            if fault["effect"] in effects and fault["expires"] > now and matches(fault, req):
+                yield fault
 
     def take(self, req: RequestScope, effects: frozenset[str]) -> list[dict[str, Any]]:
         """The live faults of ``effects`` that match ``req``, oldest first; spends a use each.
@@ -218,9 +235,7 @@ class FaultStore:
         ``times`` counts requests, not tokens (one answer can carry two tokens).
         """
         taken: list[dict[str, Any]] = []
-        for fault in self.all():
-            if fault["effect"] not in effects or not matches(fault, req):
-                continue
+        for fault in self._candidates(req, effects):
             if fault["id"] in req.applied:
                 taken.append(req.applied[fault["id"]])
                 continue
@@ -232,12 +247,11 @@ class FaultStore:
 
     def first(self, req: RequestScope, effects: frozenset[str]) -> dict[str, Any] | None:
         """The oldest matching fault of ``effects``, spending only that one's use."""
-        for fault in self.all():
-            if fault["effect"] in effects and matches(fault, req):
-                spent = self.store.take(FAULT, fault["id"], self.clock())
-                if spent is not None:
-                    req.applied[fault["id"]] = spent
-                    return spent
+        for fault in self._candidates(req, effects):
+            spent = self.store.take(FAULT, fault["id"], self.clock())
+            if spent is not None:
+                req.applied[fault["id"]] = spent
+                return spent
         return None
 
 

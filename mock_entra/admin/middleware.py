@@ -7,7 +7,10 @@ matches, logs the request (redacted), and tags every answer with the worker's pi
 Admin requests (and the docs) pass ``access``'s checks first.
 
 It is pure ASGI rather than ``BaseHTTPMiddleware``: it must read the form body to
-see the client and grant, then replay it, unchanged, for the route.
+see the client and grant, then replay it, unchanged, for the route (the token
+endpoint takes the parsed form from the scope instead: ``mock_entra.form``). One
+``ControlState`` is pinned for the whole request (``shared``): faults, runtime
+tenants and clocks cost one counter read per request.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from mock_entra.admin.effects import response_for, truncated
 from mock_entra.admin.faults import RESPONSE_EFFECTS
 from mock_entra.admin.request_scope import RequestScope
 from mock_entra.admin.requests import classify, peek_params, scope_of
+from mock_entra.form import declared_length, form_of, header, replaying
 
 if TYPE_CHECKING:
     from mock_entra.admin.controls import AdminControls
@@ -39,40 +43,7 @@ ASGIApp = Callable[[MutableMapping[str, Any], Receive, Send], Awaitable[None]]
 log = logging.getLogger("mock_entra.admin")
 
 WORKER_HEADER = b"x-mock-entra-worker"
-# Bodies the token endpoint would accept at all (routes/token.py MAX_BODY); larger
-# ones pass through unread and the route refuses them.
-_PEEK_LIMIT = 64 * 1024
 _ERROR_CAPTURE = 8 * 1024
-
-
-def _header(scope_: MutableMapping[str, Any], name: bytes) -> str | None:
-    for key, value in scope_.get("headers", []):
-        if key == name:
-            return str(value.decode("latin-1"))
-    return None
-
-
-async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
-    """The whole request body, and a ``receive`` that replays it for the app."""
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    body = b"".join(chunks)
-    replayed = False
-
-    async def replay() -> Message:
-        nonlocal replayed
-        if not replayed:
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return body, replay
 
 
 class ControlMiddleware:
@@ -101,7 +72,8 @@ class ControlMiddleware:
             else:
                 await self.app(scope_, receive, tagged)
             return
-        await self._protocol(route, scope_, receive, tagged)
+        with self.admin.shared.pinned():  # one ControlState for the whole request
+            await self._protocol(route, scope_, receive, tagged)
 
     async def _admin(self, scope_: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
         """The admin API, its docs and schema, for callers the access rules let in."""
@@ -126,18 +98,16 @@ class ControlMiddleware:
         send: Send,
     ) -> None:
         started = time.monotonic()
-        body = b""
-        ctype = (_header(scope_, b"content-type") or "").split(";")[0].strip().lower()
-        length = _header(scope_, b"content-length") or ""
-        if (
-            scope_["method"] == "POST"
-            and ctype == "application/x-www-form-urlencoded"
-            and length.isdigit()
-            and int(length) <= _PEEK_LIMIT
-        ):
-            body, receive = await _read_body(receive)
-        params = peek_params(scope_.get("query_string", b""), body)
-        authorization = _header(scope_, b"authorization")
+        pairs: tuple[tuple[str, str], ...] = ()
+        # Bodies the endpoints accept at all, with a declared length (larger or streamed
+        # ones pass through unread and the routes refuse them). The form read here is
+        # the one the token endpoint reads (parsed once, kept in the scope).
+        if scope_["method"] == "POST" and declared_length(scope_) is not None:
+            form = await form_of(scope_, receive)
+            if form is not None:
+                pairs, receive = form.pairs, replaying(form, receive)
+        params = peek_params(scope_.get("query_string", b""), pairs)
+        authorization = header(scope_, b"authorization")
         req = scope_of(self.admin, route[0], route[1], params, authorization)
         recorded = False
 

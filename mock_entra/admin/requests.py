@@ -51,20 +51,19 @@ def classify(path: str) -> tuple[Endpoint, str] | None:
     return None
 
 
-def peek_params(query: bytes, body: bytes) -> dict[str, str]:
-    """Query and urlencoded form together, leniently (first value wins); never raises.
+def peek_params(query: bytes, form: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
+    """Query and urlencoded form fields together, leniently (first value wins); never raises.
 
     The routes parse strictly (``authorize.params.parse_urlencoded``, the token form)
     and refuse what is malformed; this only picks the scope and the log's fields.
     """
     params: dict[str, str] = {}
-    for raw in (query, body):
-        try:
-            pairs = parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
-        except ValueError:
-            continue
-        for key, value in pairs:
-            params.setdefault(key, value)
+    try:
+        pairs = parse_qsl(query.decode("utf-8", "replace"), keep_blank_values=True)
+    except ValueError:
+        pairs = []
+    for key, value in (*pairs, *form):
+        params.setdefault(key, value)
     return params
 
 

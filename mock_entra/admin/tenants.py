@@ -1,6 +1,7 @@
 """Tenants created at run time (``PUT /_admin/tenants/{id}``) and per-tenant clock offsets.
 
-Both live in the shared store so every worker sees them. A runtime tenant has the
+Both live in the shared store so every worker sees them; lookups read this worker's
+copy (``shared.SharedControls``), which follows every change. A runtime tenant has the
 schema of one entry of the tenant YAML; the shipped tenants cannot be replaced or
 deleted (tests that need a variant create their own tenant instead).
 """
@@ -15,12 +16,11 @@ from pydantic import ValidationError
 
 from entra_kit.ids import as_guid
 from entra_kit.settings import first_error
+from mock_entra.admin.shared import CLOCK, TENANT, TENANT_DOMAIN, SharedControls
 from mock_entra.store.engine import Store
 from mock_entra.tenant.model import Directory, Tenant
 
-TENANT = "tenant"
-TENANT_DOMAIN = "tenant_domain"
-CLOCK = "clock"
+__all__ = ["CLOCK", "TENANT", "TENANT_DOMAIN", "ClockOffsets", "RuntimeTenants"]
 # Runtime state lasts until reset or deletion; the store wants an expiry all the same.
 FOREVER = 10 * 365 * 24 * 3600.0
 
@@ -36,21 +36,25 @@ class InvalidTenant(ValueError):
 class RuntimeTenants:
     """Lookup and maintenance of runtime tenants, with a per-process parse cache."""
 
-    def __init__(self, store: Store, directory: Directory, clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        directory: Directory,
+        clock: Callable[[], float],
+        shared: SharedControls,
+    ) -> None:
         self.store = store
         self.directory = directory
         self.clock = clock
+        self.shared = shared
         self._lock = threading.Lock()
         # Validating a tenant costs far more than reading it: parse each version once.
         self._parsed: dict[str, tuple[dict[str, Any], Tenant]] = {}
 
     def find(self, id_or_domain: str) -> Tenant | None:
-        now = self.clock()
-        tid = as_guid(id_or_domain)
-        if tid is None:
-            ref = self.store.get(TENANT_DOMAIN, id_or_domain.lower(), now)
-            tid = ref["id"] if ref else None
-        raw = self.store.get(TENANT, tid, now) if tid else None
+        state = self.shared.current()
+        tid = as_guid(id_or_domain) or state.domains.get(id_or_domain.lower())
+        raw = state.tenants.get(tid) if tid else None
         if raw is None:
             return None
         with self._lock:
@@ -63,7 +67,7 @@ class RuntimeTenants:
         return tenant
 
     def ids(self) -> list[str]:
-        return sorted(key for key, _ in self.store.items(TENANT, self.clock()))
+        return sorted(self.shared.current().tenants)
 
     def put(self, tenant_id: str, body: dict[str, Any]) -> tuple[Tenant, bool]:
         """Create or replace; returns the tenant and whether it was new."""
@@ -86,6 +90,7 @@ class RuntimeTenants:
             self.store.delete(TENANT_DOMAIN, previous["domain"].lower())
         self.store.put(TENANT, tenant.id, tenant.model_dump(mode="json"), now + FOREVER)
         self.store.put(TENANT_DOMAIN, tenant.domain.lower(), {"id": tenant.id}, now + FOREVER)
+        self.shared.changed()
         return tenant, previous is None
 
     def delete(self, tenant_id: str) -> bool:
@@ -95,22 +100,24 @@ class RuntimeTenants:
         self.store.delete(TENANT_DOMAIN, raw["domain"].lower())
         self.store.delete(TENANT, raw["id"])
         self.store.delete(CLOCK, raw["id"])
+        self.shared.changed()
         return True
 
 
 class ClockOffsets:
     """Seconds each tenant's clock runs ahead (or behind, negative) of the real one."""
 
-    def __init__(self, store: Store, clock: Callable[[], float]) -> None:
+    def __init__(self, store: Store, clock: Callable[[], float], shared: SharedControls) -> None:
         self.store = store
         self.clock = clock
+        self.shared = shared
 
     def get(self, tenant_id: str) -> float:
-        value = self.store.get(CLOCK, tenant_id, self.clock())
-        return float(value["offset_seconds"]) if value else 0.0
+        return self.shared.current().clocks.get(tenant_id, 0.0)
 
     def set(self, tenant_id: str, offset: float) -> None:
         if offset == 0:
             self.store.delete(CLOCK, tenant_id)
         else:
             self.store.put(CLOCK, tenant_id, {"offset_seconds": offset}, self.clock() + FOREVER)
+        self.shared.changed()

@@ -1,37 +1,57 @@
 """The token endpoint (v2 and the legacy v1 path): read the form, answer with the grant's body.
 
+It is the mock's hot path, so POSTs are answered by a lean ASGI layer in front of
+the router (``TokenEndpoint``): no route matching over every path, no dependency
+injection, no second parse of the form the control middleware already read, and
+no hop to a worker thread (nothing in a grant waits on anything but the local
+store). The FastAPI routes below document the endpoint in the OpenAPI schema and
+answer what the layer leaves to them (other methods: Entra's 405 answer).
 Everything else (which grant, its prechecks, client authentication) is
 ``grants.endpoint.token_response``'s.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from mock_entra.context import Context, get_context
-from mock_entra.errors import InvalidRequest, missing_parameter
+from mock_entra.errors import InvalidRequest, OAuthError, missing_parameter
+from mock_entra.form import FORM_TYPE, MAX_BODY, content_type, declared_length, form_of, header
 from mock_entra.grants.endpoint import token_response
+from mock_entra.routes.responses import NO_STORE, oauth_error_response
 
 router = APIRouter(tags=["token"])
 
-MAX_BODY = 64 * 1024
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+MAX_FIELDS = 64
 MAX_VALUE = 16 * 1024
-_NO_STORE = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache"}
+TOKEN_PATH = re.compile(r"^/([^/]+)/oauth2/(v2\.0/)?token$")
 
 
-async def read_form(request: Request) -> dict[str, str]:
+async def read_form(scope: Scope, receive: Receive) -> dict[str, str]:
     """The urlencoded body, refusing oversized, duplicated or non-form input."""
-    if int(request.headers.get("content-length") or 0) > MAX_BODY:
+    length = declared_length(scope)
+    if length is not None and length > MAX_BODY:
         raise InvalidRequest(90100, "The request body is too large.")
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if ctype != "application/x-www-form-urlencoded":
+    if content_type(scope) != FORM_TYPE:
         raise missing_parameter("grant_type")
-    form = await request.form(max_files=0, max_fields=64)
+    form = await form_of(scope, receive)
+    if form is None:  # a body without a length that grew past the limit
+        raise InvalidRequest(90100, "The request body is too large.")
+    if len(form.pairs) > MAX_FIELDS:
+        raise InvalidRequest(90100, "The request is malformed.")
     params: dict[str, str] = {}
-    for key, value in form.multi_items():
-        if not isinstance(value, str) or len(value) > MAX_VALUE:
+    for key, value in form.pairs:
+        if len(value) > MAX_VALUE:
             raise InvalidRequest(90100, f"The parameter '{key[:40]}' is malformed or too long.")
         if key in params:
             raise InvalidRequest(
@@ -42,23 +62,45 @@ async def read_form(request: Request) -> dict[str, str]:
     return params
 
 
-async def _token(tenant: str, request: Request, ctx: Context, *, v1: bool) -> JSONResponse:
+async def answer(
+    ctx: Context, tenant: str, scope: Scope, receive: Receive, *, v1: bool
+) -> JSONResponse:
+    """The token response for one request; an ``OAuthError`` for any refusal."""
     t = ctx.tenant(tenant)
-    form = await read_form(request)
-    authorization = request.headers.get("authorization")
-    body = await run_in_threadpool(token_response, ctx, t, form, authorization, v1=v1)
-    return JSONResponse(body, headers=_NO_STORE)
+    form = await read_form(scope, receive)
+    body = token_response(ctx, t, form, header(scope, b"authorization"), v1=v1)
+    return JSONResponse(body, headers=NO_STORE)
+
+
+class TokenEndpoint:
+    """ASGI layer: POSTs to a token path are answered here, everything else goes on to ``app``."""
+
+    def __init__(self, app: ASGIApp, ctx: Context) -> None:
+        self.app = app
+        self.ctx = ctx
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        match = TOKEN_PATH.match(scope["path"]) if scope["type"] == "http" else None
+        if match is None or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        try:
+            response = await answer(self.ctx, match[1], scope, receive, v1=match[2] is None)
+        except OAuthError as exc:
+            response = oauth_error_response(exc, self.ctx)
+        # Anything else reaches the app's error handler, as from any route: a 500.
+        await response(scope, receive, send)
 
 
 @router.post("/{tenant}/oauth2/v2.0/token")
 async def token_v2(
     tenant: str, request: Request, ctx: Context = Depends(get_context)
 ) -> JSONResponse:
-    return await _token(tenant, request, ctx, v1=False)
+    return await answer(ctx, tenant, request.scope, request.receive, v1=False)
 
 
 @router.post("/{tenant}/oauth2/token")
 async def token_v1(
     tenant: str, request: Request, ctx: Context = Depends(get_context)
 ) -> JSONResponse:
-    return await _token(tenant, request, ctx, v1=True)
+    return await answer(ctx, tenant, request.scope, request.receive, v1=True)

@@ -62,3 +62,13 @@ class Store(Protocol):
 
     def delete_kind(self, kind: str, *, expired_at: float | None = None) -> int:
         """Delete every value of ``kind`` (or only those expired at ``expired_at``)."""
+
+    # -- change counters ---------------------------------------------------------------
+    def generation(self, name: str) -> int:
+        """The counter ``name`` (0 before its first ``advance``): one cheap read.
+
+        Workers cache what rarely changes and re-read it only when the counter moved.
+        """
+
+    def advance(self, name: str) -> int:
+        """Move the counter ``name`` on, atomically across workers; its new value."""

@@ -27,6 +27,10 @@ CREATE TABLE IF NOT EXISTS items (
     PRIMARY KEY (kind, key)
 );
 CREATE INDEX IF NOT EXISTS items_expires ON items (expires);
+CREATE TABLE IF NOT EXISTS generations (
+    name TEXT PRIMARY KEY,
+    n INTEGER NOT NULL
+);
 """
 
 
@@ -170,3 +174,19 @@ class SqliteStore:
                 "DELETE FROM items WHERE kind=? AND expires<=?", (kind, expired_at)
             )
         return cur.rowcount
+
+    def generation(self, name: str) -> int:
+        row = self._conn().execute("SELECT n FROM generations WHERE name=?", (name,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def advance(self, name: str) -> int:
+        row = (
+            self._conn()
+            .execute(
+                "INSERT INTO generations (name, n) VALUES (?, 1) "
+                "ON CONFLICT(name) DO UPDATE SET n=n+1 RETURNING n",
+                (name,),
+            )
+            .fetchone()
+        )
+        return int(row[0])

@@ -1,0 +1,18 @@
+"""The answers every route renders the same way: Entra's error body, and no caching of tokens."""
+
+from __future__ import annotations
+
+from fastapi.responses import JSONResponse
+
+from mock_entra.context import Context
+from mock_entra.errors import OAuthError
+
+NO_STORE = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache"}
+
+
+def oauth_error_response(exc: OAuthError, ctx: Context) -> JSONResponse:
+    """Entra's error body (RFC 6749 §5.2 plus AADSTS fields), never cached."""
+    headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+    if exc.status == 401:
+        headers["WWW-Authenticate"] = 'Basic realm="mock-entra"'
+    return JSONResponse(exc.body(ctx.now_dt()), status_code=exc.status, headers=headers)
