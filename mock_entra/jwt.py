@@ -56,9 +56,15 @@ def sign(
         )
         signature = sign_with_pem(key.private_pem, f"{signed_header}.{payload}".encode())
         return f"{json_segment({**header, 'nonce': nonce})}.{payload}.{b64url_encode(signature)}"
-    head = json_segment(header)
+    head = _header_segment(key.kid) if extra_header is None else json_segment(header)
     signature = sign_with_pem(key.private_pem, f"{head}.{payload}".encode())
     return f"{head}.{payload}.{b64url_encode(signature)}"
+
+
+@lru_cache(maxsize=256)
+def _header_segment(kid: str) -> str:
+    """The encoded header of a plain RS256 token: the same for every token a key signs."""
+    return json_segment({"typ": "JWT", "alg": "RS256", "x5t": kid, "kid": kid})
 
 
 def verify_rs256(token: str, public_key: rsa.RSAPublicKey) -> bool:

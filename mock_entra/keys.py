@@ -107,6 +107,7 @@ class KeyRing:
         self.tenant_id = tenant_id
         self._keys: list[SigningKey] = []
         self._mtime = -1.0
+        self._jwks: tuple[list[SigningKey], str, dict[str, Any]] | None = None
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -174,7 +175,12 @@ class KeyRing:
         return key
 
     def jwks(self, now: float, issuer: str) -> dict[str, Any]:
-        return {"keys": [k.public_jwk(issuer) for k in self.keys(now)]}
+        """The published keys; built once per version of the ring (exporting a JWK is slow)."""
+        keys = self.keys(now)
+        cached = self._jwks
+        if cached is None or cached[0] is not keys or cached[1] != issuer:
+            cached = self._jwks = (keys, issuer, {"keys": [k.public_jwk(issuer) for k in keys]})
+        return cached[2]
 
 
 class KeyStore:

@@ -15,9 +15,8 @@ the new counter always loads the new state.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,19 +67,10 @@ class SharedControls:
             state = self._state = self._load(generation)
         return state
 
-    @contextmanager
-    def pinned(self) -> Iterator[ControlState]:
-        """One state for a whole request: its lookups agree with each other and cost nothing."""
-        state = _pinned.get()
-        if state is not None:  # already pinned by the request this runs in
-            yield state
-            return
-        state = self.refresh()
-        token = _pinned.set(state)
-        try:
-            yield state
-        finally:
-            _pinned.reset(token)
+    def pinned(self) -> _Pinned:
+        """``with shared.pinned():`` one state for a whole request: its lookups agree with
+        each other and cost nothing (a plain class, not ``contextmanager``: hot path)."""
+        return _Pinned(self)
 
     def changed(self) -> None:
         """Say that the controls changed (after writing them): every worker reloads."""
@@ -101,3 +91,21 @@ class SharedControls:
                 key: float(value["offset_seconds"]) for key, value in self.store.items(CLOCK, now)
             },
         )
+
+
+class _Pinned:
+    def __init__(self, shared: SharedControls) -> None:
+        self.shared = shared
+        self.token: Token[ControlState | None] | None = None
+
+    def __enter__(self) -> ControlState:
+        state = _pinned.get()
+        if state is not None:  # already pinned by the request this runs in
+            return state
+        state = self.shared.refresh()
+        self.token = _pinned.set(state)
+        return state
+
+    def __exit__(self, *exc: object) -> None:
+        if self.token is not None:
+            _pinned.reset(self.token)

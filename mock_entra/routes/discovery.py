@@ -5,11 +5,13 @@ https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#fetch-the-
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 
+from entra_kit import issuers
 from mock_entra.context import Context, get_context
 from mock_entra.grants.registry import GRANTS
 
@@ -18,8 +20,14 @@ router = APIRouter(tags=["discovery"])
 _CACHE = {"Cache-Control": "max-age=86400, private"}
 
 
-def _v2_document(ctx: Context, tenant_id: str) -> dict[str, Any]:
-    ep = ctx.endpoint
+def _endpoint(base_url: str, tenant_id: str, path: str) -> str:
+    return f"{base_url}/{tenant_id}/{path}"
+
+
+def _v2_document(base_url: str, tenant_id: str) -> dict[str, Any]:
+    def ep(tid: str, path: str) -> str:
+        return _endpoint(base_url, tid, path)
+
     return {
         "token_endpoint": ep(tenant_id, "oauth2/v2.0/token"),
         "token_endpoint_auth_methods_supported": [
@@ -33,9 +41,9 @@ def _v2_document(ctx: Context, tenant_id: str) -> dict[str, Any]:
         "id_token_signing_alg_values_supported": ["RS256"],
         "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
         "scopes_supported": ["openid", "profile", "email", "offline_access"],
-        "issuer": ctx.issuer_v2(tenant_id),
+        "issuer": issuers.issuer_v2(base_url, tenant_id),
         "request_uri_parameter_supported": False,
-        "userinfo_endpoint": f"{ctx.base_url}/graph/oidc/userinfo",
+        "userinfo_endpoint": f"{base_url}/graph/oidc/userinfo",
         "authorization_endpoint": ep(tenant_id, "oauth2/v2.0/authorize"),
         "device_authorization_endpoint": ep(tenant_id, "oauth2/v2.0/devicecode"),
         "http_logout_supported": True,
@@ -73,13 +81,16 @@ def _v2_document(ctx: Context, tenant_id: str) -> dict[str, Any]:
     }
 
 
-def _v1_document(ctx: Context, tenant_id: str) -> dict[str, Any]:
-    doc = _v2_document(ctx, tenant_id)
-    ep = ctx.endpoint
+def _v1_document(base_url: str, tenant_id: str) -> dict[str, Any]:
+    doc = _v2_document(base_url, tenant_id)
+
+    def ep(tid: str, path: str) -> str:
+        return _endpoint(base_url, tid, path)
+
     doc.update(
         token_endpoint=ep(tenant_id, "oauth2/token"),
         jwks_uri=ep(tenant_id, "discovery/keys"),
-        issuer=ctx.issuer_v1(tenant_id),
+        issuer=issuers.issuer_v1(tenant_id),
         authorization_endpoint=ep(tenant_id, "oauth2/authorize"),
         device_authorization_endpoint=ep(tenant_id, "oauth2/devicecode"),
         # identity.flask reads this document for logout; Entra's v1 document points
@@ -90,21 +101,34 @@ def _v1_document(ctx: Context, tenant_id: str) -> dict[str, Any]:
     return doc
 
 
-@router.get("/{tenant}/v2.0/.well-known/openid-configuration")
-def discovery_v2(tenant: str, ctx: Context = Depends(get_context)) -> JSONResponse:
+@lru_cache(maxsize=256)
+def _rendered(base_url: str, tenant_id: str, version: int) -> bytes:
+    """A tenant's discovery document, rendered once: it only depends on the URL and the id."""
+    build = _v1_document if version == 1 else _v2_document
+    return bytes(JSONResponse(build(base_url, tenant_id)).body)
+
+
+def _discovery(ctx: Context, tenant: str, version: int) -> Response:
     t = ctx.tenant(tenant)
-    return JSONResponse(_v2_document(ctx, t.id), headers=_CACHE)
+    body = _rendered(ctx.base_url, t.id, version)
+    return Response(body, media_type="application/json", headers=_CACHE)
+
+
+# ``async``: nothing here blocks, so no hop to a worker thread (discovery and the JWKS
+# are what every client and resource server fetches first).
+@router.get("/{tenant}/v2.0/.well-known/openid-configuration")
+async def discovery_v2(tenant: str, ctx: Context = Depends(get_context)) -> Response:
+    return _discovery(ctx, tenant, 2)
 
 
 @router.get("/{tenant}/.well-known/openid-configuration")
-def discovery_v1(tenant: str, ctx: Context = Depends(get_context)) -> JSONResponse:
-    t = ctx.tenant(tenant)
-    return JSONResponse(_v1_document(ctx, t.id), headers=_CACHE)
+async def discovery_v1(tenant: str, ctx: Context = Depends(get_context)) -> Response:
+    return _discovery(ctx, tenant, 1)
 
 
 @router.get("/{tenant}/discovery/v2.0/keys")
 @router.get("/{tenant}/discovery/keys")
-def jwks(tenant: str, ctx: Context = Depends(get_context)) -> Response:
+async def jwks(tenant: str, ctx: Context = Depends(get_context)) -> Response:
     t = ctx.tenant(tenant)
     document = ctx.ring(t.id).jwks(ctx.now(), ctx.issuer_v2(t.id))
     # The controls may break it or take it down for this tenant (scenario D25).
