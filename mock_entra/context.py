@@ -14,8 +14,8 @@ from mock_entra.controls import Controls, NoControls
 from mock_entra.errors import InvalidRequest
 from mock_entra.keys import KeyRing, KeyStore
 from mock_entra.settings import MockSettings
+from mock_entra.store.choose import open_store
 from mock_entra.store.engine import Store
-from mock_entra.store.sqlite import SqliteStore
 from mock_entra.tenant.model import Directory, Tenant
 
 
@@ -34,9 +34,8 @@ class Context:
     def create(
         cls, settings: MockSettings, directory: Directory, clock: Clock = system_clock
     ) -> Context:
-        state = Path(settings.state_dir)
-        store = SqliteStore(state / "state.sqlite3")
-        return cls(settings, directory, store, KeyStore(state), clock)
+        store = open_store(settings)
+        return cls(settings, directory, store, KeyStore(Path(settings.state_dir)), clock)
 
     # -- time ------------------------------------------------------------------------
     def now(self) -> float:

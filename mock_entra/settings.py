@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 class MockSettings(BaseSettings):
@@ -18,6 +19,13 @@ class MockSettings(BaseSettings):
     # The URL clients use; derived from host/port when empty (https://127.0.0.1:8443).
     public_url: str = ""
     state_dir: Path = Path(".state/mock-entra")
+    # Where state that outlives a request lives (codes, refresh tokens, sessions, consents,
+    # faults, runtime tenants, clocks, the log): "sqlite" (a file in state_dir, shared by
+    # one serve's workers) or a Redis URL (redis://host:port/db, shared by every instance
+    # pointed at it; they share state_dir's keys and CA too). store_prefix separates
+    # mocks on one Redis server.
+    store: str = "sqlite"
+    store_prefix: str = Field(default="mock-entra", min_length=1, pattern=r"^[A-Za-z0-9._-]+$")
     config: Path | None = None  # tenant YAML; None = the shipped default tenant
     tls: bool = True
     workers: int = Field(default=1, ge=1, le=16)
@@ -32,6 +40,13 @@ class MockSettings(BaseSettings):
     # The App Service managed-identity protocol's shared secret (IDENTITY_HEADER): it
     # keeps server-side request forgery from reaching the token endpoint.
     identity_header: str = "mock-identity-header"
+
+    @field_validator("store")
+    @classmethod
+    def _known_store(cls, value: str) -> str:
+        if value == "sqlite" or value.startswith(_REDIS_SCHEMES):
+            return value
+        raise ValueError("store must be 'sqlite' or a Redis URL (redis://, rediss://, unix://)")
 
     @property
     def base_url(self) -> str:

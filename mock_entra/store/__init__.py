@@ -2,5 +2,6 @@
 
 ``engine.Store`` is the small interface the records and the admin controls talk to;
 ``sqlite.SqliteStore`` is the embedded engine the mock ships with (one file in the
-state directory, safe for ``--workers N``).
+state directory, safe for ``--workers N``); ``redis.RedisStore`` shares state between
+mock instances on several machines; ``choose.open_store`` picks the one the settings name.
 """
