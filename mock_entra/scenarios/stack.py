@@ -1,5 +1,6 @@
-"""The system under test: the in-process stack (mock + backend, shared per worker) or
-a running one (URLs from the shared settings of docs/CONTRACTS.md).
+"""The system under test, as the runner sees it: an identity platform (the mock) and the
+API it protects. :class:`RunningStack` is a served lab (URLs from the shared settings
+of docs/CONTRACTS.md); the lab's in-process stack lives with the lab (``scenarios.lab``).
 
 Per-scenario isolation never flips a shared switch: a scenario that needs a tenant
 variant, faults, a moved clock or rotated keys gets a runtime tenant of its own
@@ -10,25 +11,25 @@ settings gets its own backend / frontend, started for it and stopped after it.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from entra_kit.shipped_tenant import TENANT_ID
-from entra_kit.trust import trusting
 
 PRM_PATH = "/.well-known/oauth-protected-resource/mcp"
 
 
 class Unsupported(Exception):
     """This target cannot do what the scenario asks (the scenario is skipped, with this)."""
+
+
+def _one_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
 
 
 @dataclass
@@ -77,6 +78,26 @@ class Stack:
             raise RuntimeError(f"admin {method} {path}: {answer.status_code} {answer.text[:300]}")
         return answer
 
+    def unreachable(self) -> str | None:
+        """Why the target cannot be used (one line), or None when its parts answer.
+
+        The identity platform must serve its discovery document over TLS it is
+        trusted for; the API only has to answer HTTP at all (no health endpoint).
+        """
+        try:
+            with self.http() as client:
+                client.get(
+                    f"/{self.tenant_id}/v2.0/.well-known/openid-configuration"
+                ).raise_for_status()
+        except (httpx.HTTPError, OSError) as exc:
+            return f"the identity platform at {self.mock_url} does not answer: {_one_line(exc)}"
+        try:
+            with httpx.Client(timeout=10) as client:
+                client.get(self.backend.base_url)
+        except (httpx.HTTPError, OSError) as exc:
+            return f"the API at {self.backend.base_url} does not answer: {_one_line(exc)}"
+        return None
+
     def trusted_key(self, tenant: str) -> tuple[str, rsa.RSAPrivateKey]:
         raise Unsupported("re-signing with the tenant's key needs the in-process mock")
 
@@ -92,63 +113,6 @@ class Stack:
         return None
 
 
-class InProcessStack(Stack):
-    """Mock over real HTTPS and the backend over real HTTP, in this process's threads."""
-
-    kind = "inprocess"
-
-    def __init__(self) -> None:
-        from backend.testing import backend_settings_for, run_backend
-        from mock_entra.testing import run_mock
-
-        self._exit = ExitStack()
-        self._tmp = Path(tempfile.mkdtemp(prefix="scenarios-"))
-        self.mock = self._exit.enter_context(run_mock(self._tmp / "mock"))
-        self.mock_url = self.mock.base_url
-        self.ca_bundle = str(self.mock.ca_bundle)
-        self.tenant_id = self.mock.tenant_id
-        self._trust()
-        self._settings_for = backend_settings_for
-        self._run_backend = run_backend
-        running = self._exit.enter_context(run_backend(backend_settings_for(self.mock)))
-        self.backend = BackendHandle(running.base_url, running.state)
-
-    def _trust(self) -> None:
-        # requests (inside MSAL) reads these and they win over MSAL's verify= (LIBRARY-FACTS).
-        if self.ca_bundle:
-            self._exit.enter_context(trusting(self.ca_bundle))
-
-    def trusted_key(self, tenant: str) -> tuple[str, rsa.RSAPrivateKey]:
-        ctx = self.mock.ctx
-        key = ctx.ring(ctx.tenant(tenant).id).signing_key(ctx.now())
-        private = serialization.load_pem_private_key(key.private_pem.encode(), password=None)
-        assert isinstance(private, rsa.RSAPrivateKey)
-        return key.kid, private
-
-    @contextmanager
-    def own_backend(self, values: dict[str, Any]) -> Iterator[BackendHandle]:
-        with self._run_backend(self._settings_for(self.mock, **values)) as running:
-            yield BackendHandle(running.base_url, running.state)
-
-    def frontend_app(self, values: dict[str, Any]) -> Any:
-        from frontend.app import create_app
-        from frontend.settings import FrontendSettings
-
-        settings: dict[str, Any] = {
-            "entra_authority_host": self.mock_url,
-            "entra_tenant_id": self.tenant_id,
-            "entra_ca_bundle": self.ca_bundle,
-            "frontend_session_dir": Path(tempfile.mkdtemp(dir=self._tmp, prefix="sessions-")),
-            "frontend_secret_key": "scenario-secret-key",
-            "backend_url": self.backend.base_url,
-            **values,
-        }
-        return create_app(FrontendSettings(_env_file=None, **settings))  # type: ignore[call-arg]
-
-    def close(self) -> None:
-        self._exit.close()
-
-
 class RunningStack(Stack):
     """A stack someone started (``make run``): only what its public URLs offer."""
 
@@ -161,11 +125,3 @@ class RunningStack(Stack):
         self.ca_bundle = bundle or None
         self.tenant_id = env.get("ENTRA_TENANT_ID", TENANT_ID)
         self.backend = BackendHandle(env.get("BACKEND_URL", "http://127.0.0.1:8000").rstrip("/"))
-
-
-def make_stack(target: str) -> Stack:
-    if target == "inprocess":
-        return InProcessStack()
-    if target in ("running", "entra"):
-        return RunningStack()
-    raise ValueError(f"unknown target {target!r}: inprocess, running or entra")

@@ -1,9 +1,9 @@
 """Run one scenario against a stack: set up its world, take its steps, check, undo.
 
-The runner only drives. What the steps act on is the :class:`~scenarios.world.World`
+The runner only drives. What the steps act on is the :class:`~mock_entra.scenarios.world.World`
 (the scenario's tenant, backend, frontend, saved names, attacker site); what each
-step does is its own class (:mod:`scenarios.steps`); what an answer must be is
-checked by :mod:`scenarios.expectations`. The world is closed when the scenario
+step does is its own class (:mod:`mock_entra.scenarios.steps`); what an answer must be is
+checked by :mod:`mock_entra.scenarios.expectations`. The world is closed when the scenario
 ends, pass or fail, which removes everything it set up.
 """
 
@@ -16,10 +16,10 @@ from typing import Any
 
 import yaml
 
-from scenarios.expectations import check, sample
-from scenarios.schema import Scenario, Setup, Step
-from scenarios.stack import Stack
-from scenarios.world import World
+from mock_entra.scenarios.expectations import check, sample
+from mock_entra.scenarios.schema import Scenario, Setup, Step
+from mock_entra.scenarios.stack import Stack
+from mock_entra.scenarios.world import World
 
 
 class ScenarioFailed(AssertionError):
@@ -60,6 +60,15 @@ def take_step(world: World, scenario: Scenario, index: int, written: Step) -> No
     if failures:
         where = f"step {index + 1} ({step.key})"
         raise ScenarioFailed(f"{scenario.id} {where}:\n  " + "\n  ".join(failures))
+
+
+def not_applicable(scenario: Scenario, stack: Stack, target: str) -> str | None:
+    """Why ``scenario`` does not run on this target, or None when it does."""
+    if scenario.skip:
+        return f"cannot be expressed: {scenario.skip}"
+    if target == "entra" and scenario.env == "mock":
+        return "needs the mock (env: mock)"
+    return None
 
 
 def run_scenario(stack: Stack, scenario: Scenario) -> None:

@@ -16,13 +16,16 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
-from scenarios.keyed import Strict, is_tag
-from scenarios.steps import STEP
+from mock_entra.scenarios.keyed import Strict, is_tag
+from mock_entra.scenarios.steps import STEP
 
 if TYPE_CHECKING:
-    from scenarios.steps.base import StepBase as Step
+    from mock_entra.scenarios.steps.base import StepBase as Step
 else:
     Step = STEP
+
+# The catalog ships inside the package, so an installed runner has it too.
+CATALOG = Path(__file__).parent / "catalog"
 
 Layer = Literal["authorize", "token", "frontend", "backend", "obo", "downstream"]
 Env = Literal["mock", "entra", "both"]
@@ -138,3 +141,8 @@ def load_scenario(path: Path) -> Scenario:
     if scenario.id != path.stem:
         raise ScenarioFileError(f"{path}: id: {scenario.id!r} must equal the file name")
     return scenario
+
+
+def load_catalog(root: Path = CATALOG) -> list[Scenario]:
+    """Every scenario file under ``root``, in a stable order (by file path)."""
+    return [load_scenario(path) for path in sorted(root.rglob("*.yaml"))]

@@ -1,7 +1,7 @@
 """What one step's answer must be (``expect`` in a scenario file; scenarios/README.md).
 
 Every field is optional and absent means unchecked; an empty ``expect`` is refused,
-since it would check nothing. :mod:`scenarios.expectations` holds the checks.
+since it would check nothing. :mod:`mock_entra.scenarios.expectations` holds the checks.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from scenarios.keyed import Strict
+from mock_entra.scenarios.keyed import Strict
 
 
 class WwwAuthenticate(Strict):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from mock_entra.scenarios.observation import Observation, from_flask
+from mock_entra.scenarios.steps.base import Action, StepFailed
+from mock_entra.scenarios.world import World
 from mock_entra.testing import Tokens
-from scenarios.observation import Observation, from_flask
-from scenarios.steps.base import Action, StepFailed
-from scenarios.world import World
 
 
 class IdpSignIn(Action):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Self
 
-from scenarios.expect import Expect
-from scenarios.keyed import Keyed, Strict
-from scenarios.observation import Observation
-from scenarios.values import Values
-from scenarios.world import World
+from mock_entra.scenarios.expect import Expect
+from mock_entra.scenarios.keyed import Keyed, Strict
+from mock_entra.scenarios.observation import Observation
+from mock_entra.scenarios.values import Values
+from mock_entra.scenarios.world import World
 
 
 class StepFailed(AssertionError):

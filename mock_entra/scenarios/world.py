@@ -21,16 +21,16 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from entra_kit import shipped_tenant as shipped
 from entra_kit.issuers import issuer_v1, issuer_v2
-from scenarios.attacker import AttackerSite, attacker_key
-from scenarios.stack import BackendHandle, Stack, Unsupported
-from scenarios.values import Values
+from mock_entra.scenarios.attacker import AttackerSite, attacker_key
+from mock_entra.scenarios.stack import BackendHandle, Stack, Unsupported
+from mock_entra.scenarios.values import Values
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @dataclass(frozen=True)
 class TenantKeys:
-    """What token mutations sign with (:class:`scenarios.mutations.KeySource`)."""
+    """What token mutations sign with (:class:`mock_entra.scenarios.mutations.KeySource`)."""
 
     stack: Stack
     tenant: str

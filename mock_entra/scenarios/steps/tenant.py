@@ -7,9 +7,9 @@ from typing import Any, ClassVar
 
 from pydantic import RootModel
 
-from scenarios.observation import Observation
-from scenarios.steps.base import Action
-from scenarios.world import World
+from mock_entra.scenarios.observation import Observation
+from mock_entra.scenarios.steps.base import Action
+from mock_entra.scenarios.world import World
 
 
 class Fault(RootModel[dict[str, Any]]):

@@ -3,7 +3,7 @@
 ``token`` signs a user in (MSAL's auth code + PKCE, RFC 7636), gets an app-only token
 (client credentials) or exchanges one on behalf of a user; ``code`` gets an
 authorization code by hand, as MSAL never would; ``mutate`` applies the jwt_tool
-playbook (:mod:`scenarios.mutations`). All over the wire, so a running target works too.
+playbook (:mod:`mock_entra.scenarios.mutations`). All over the wire, so a running target works too.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from pydantic import Field, model_validator
 
 from entra_kit import shipped_tenant as shipped
 from entra_kit.jose import pkce_s256
+from mock_entra.scenarios.mutations import mutate
+from mock_entra.scenarios.observation import Observation, from_exception, from_msal
+from mock_entra.scenarios.steps.base import Action, StepFailed
+from mock_entra.scenarios.world import World
 from mock_entra.testing import RawFlow, SignInError, Tokens
 from mock_entra.testing.flows import CODE_SCOPE
-from scenarios.mutations import mutate
-from scenarios.observation import Observation, from_exception, from_msal
-from scenarios.steps.base import Action, StepFailed
-from scenarios.world import World
 
 SEARCH_DEFAULT = f"{shipped.SEARCH_RESOURCE}/.default"
 T = TypeVar("T")

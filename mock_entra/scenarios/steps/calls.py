@@ -18,14 +18,31 @@ from urllib.parse import urlencode
 import httpx
 from pydantic import Field, RootModel
 
-from backend.testing import MCP_HEADERS, initialize_message
 from entra_kit import shipped_tenant as shipped
+from mock_entra.scenarios.keyed import Keyed, Strict, keyed_union
+from mock_entra.scenarios.observation import (
+    Observation,
+    from_exception,
+    from_flask,
+    from_httpx,
+    from_msal,
+)
+from mock_entra.scenarios.world import World
 from mock_entra.testing import FormBrowser, Tokens, user_credentials
-from scenarios.keyed import Keyed, Strict, keyed_union
-from scenarios.observation import Observation, from_exception, from_flask, from_httpx, from_msal
-from scenarios.world import World
 
-INITIALIZE = initialize_message("scenarios")
+# Streamable HTTP: a client accepts both answer forms (MCP 2025-06-18, basic/transports).
+MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+# The JSON-RPC request that opens an MCP session (MCP 2025-06-18, basic/lifecycle).
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "mock-entra-scenarios", "version": "1"},
+    },
+}
 
 
 class Request(Strict):

@@ -16,7 +16,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from scenarios.mutations import public_jwk
+from mock_entra.scenarios.mutations import public_jwk
 
 
 @cache

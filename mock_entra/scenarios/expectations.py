@@ -15,10 +15,10 @@ import time
 from typing import Any
 
 from entra_kit.ids import is_guid
-from scenarios.expect import Expect
-from scenarios.observation import Observation
-from scenarios.values import short
-from scenarios.world import World
+from mock_entra.scenarios.expect import Expect
+from mock_entra.scenarios.observation import Observation
+from mock_entra.scenarios.values import short
+from mock_entra.scenarios.world import World
 
 _PARAM = re.compile(r'([\w-]+)="([^"]*)"')
 _JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*")

@@ -1,7 +1,7 @@
 """The steps a scenario file can take, one class each (scenarios/README.md lists them).
 
 A step class says its key, declares its fields (the file's schema for it) and runs
-against the :class:`~scenarios.world.World`; :data:`STEP` is the discriminated union
+against the :class:`~mock_entra.scenarios.world.World`; :data:`STEP` is the discriminated union
 the scenario schema validates each step with, so it is also the dispatch. A new step
 is one class, listed in ``ACTIONS``.
 """
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from scenarios.keyed import keyed_union
-from scenarios.steps.base import StepBase, StepFailed
-from scenarios.steps.browser import FrontendSignIn, IdpSignIn
-from scenarios.steps.calls import Call
-from scenarios.steps.tenant import Clock, Fault, RotateKeys
-from scenarios.steps.tokens import Code, Mutate, Token
+from mock_entra.scenarios.keyed import keyed_union
+from mock_entra.scenarios.steps.base import StepBase, StepFailed
+from mock_entra.scenarios.steps.browser import FrontendSignIn, IdpSignIn
+from mock_entra.scenarios.steps.calls import Call
+from mock_entra.scenarios.steps.tenant import Clock, Fault, RotateKeys
+from mock_entra.scenarios.steps.tokens import Code, Mutate, Token
 
 ACTIONS: tuple[type[Any], ...] = (
     Token,
