@@ -12,7 +12,8 @@ from __future__ import annotations
 import contextlib
 import re
 import uuid
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -124,6 +125,16 @@ class World:
         body = {**self.values.resolve(spec), "tenant": self.tenant}
         created = self.stack.admin("POST", "/faults", json=body).json()
         self._undo.callback(self._quietly, "DELETE", f"/faults/{created['id']}")
+
+    @contextmanager
+    def token_fault(self, body: dict[str, Any]) -> Iterator[None]:
+        """A token fault (``claims_fault``) for one request, on whatever tenant it names: it
+        is scoped to one client and user and used once, so it touches no other test."""
+        created = self.stack.admin("POST", "/faults", json=body).json()
+        try:
+            yield
+        finally:
+            self._quietly("DELETE", f"/faults/{created['id']}")
 
     def move_clock(self, seconds: float) -> None:
         if not self.owns_tenant:

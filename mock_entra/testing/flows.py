@@ -20,6 +20,7 @@ import httpx
 import msal
 
 from entra_kit import shipped_tenant as shipped
+from entra_kit.trust import TrustingSession
 from mock_entra.testing.browser import FormBrowser, SignInError
 
 # What RawFlow asks for when the test does not say: a code MSAL's web app would get.
@@ -64,7 +65,9 @@ class Tokens:
             client_credential=secret,
             authority=self.mock.authority(tenant),
             instance_discovery=False,
-            verify=str(self.mock.ca_bundle) if self.mock.ca_bundle else True,
+            # requests lets REQUESTS_CA_BUNDLE beat MSAL's verify= (LIBRARY-FACTS); a session
+            # that passes verify on every request trusts the platform's CA whatever is preset.
+            http_client=TrustingSession(self.mock.ca_bundle),
             token_cache=msal.SerializableTokenCache(),
         )
 

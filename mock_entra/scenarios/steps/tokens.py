@@ -19,7 +19,7 @@ from mock_entra.scenarios.mutations import mutate
 from mock_entra.scenarios.observation import Observation, from_exception, from_msal
 from mock_entra.scenarios.steps.base import Action, StepFailed
 from mock_entra.scenarios.world import World
-from mock_entra.testing import RawFlow, SignInError, Tokens
+from mock_entra.testing import RawFlow, SignInError, Tokens, claims_fault, user_credentials
 from mock_entra.testing.flows import CODE_SCOPE
 
 SEARCH_DEFAULT = f"{shipped.SEARCH_RESOURCE}/.default"
@@ -28,7 +28,12 @@ T = TypeVar("T")
 
 class Token(Action):
     """``token: {user: alice}``, ``{app: daemon}`` or ``{obo: ${alice.access}}``; ``save`` keeps
-    ``access``, ``id`` and ``refresh``."""
+    ``access``, ``id`` and ``refresh``.
+
+    ``set_claims`` / ``remove_claims`` make the mock issue the access token with those
+    changes, signed with the tenant's key (an admin ``claims`` fault for this one
+    token request): a validly signed bad token, on any mock, in-process or served.
+    """
 
     key: ClassVar[str] = "token"
     user: str | None = None
@@ -40,6 +45,8 @@ class Token(Action):
     client_secret: str | None = None
     tenant: str | None = None
     save: str | None = None
+    set_claims: dict[str, Any] = Field(default_factory=dict)
+    remove_claims: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _one_flow(self) -> Token:
@@ -73,9 +80,28 @@ class Token(Action):
             tenant,
         )
 
+    def _client(self) -> str:
+        """The client the token is issued to (whom the claim change is scoped to)."""
+        if self.user is not None:
+            return _given(self.client_id, shipped.WEB_CLIENT_ID)
+        if self.app is not None:
+            return _given(self.client_id, shipped.DAEMON_CLIENT_ID)
+        return _given(self.client_id, shipped.API_CLIENT_ID)
+
+    def _minted(self, world: World) -> dict[str, Any]:
+        if not (self.set_claims or self.remove_claims):
+            return self._result(world)
+        user = user_credentials(self.user)[0] if self.user is not None else None
+        change = claims_fault(
+            _given(self.tenant, world.tenant), self._client(), user,
+            set_claims=self.set_claims, remove_claims=self.remove_claims,
+        )  # fmt: skip
+        with world.token_fault(change):
+            return self._result(world)
+
     def run(self, world: World, checked: bool) -> Observation:
         try:
-            result = self._result(world)
+            result = self._minted(world)
         except (SignInError, OSError, ValueError) as exc:
             if not checked:
                 raise StepFailed(f"token: {exc}") from exc
