@@ -38,6 +38,8 @@ class Row:
     sources: list[str] = field(default_factory=list)
     deviation: str = ""
     target: str = ""
+    # What the API last answered (status, WWW-Authenticate): why a passing row passed.
+    answer: str = ""
 
 
 def _sources(scenario: Scenario) -> list[str]:
@@ -55,7 +57,8 @@ def run_one(stack: Stack, scenario: Scenario, target: str) -> Row:
         return row
     started = time.monotonic()
     try:
-        run_scenario(stack, scenario)
+        answers = run_scenario(stack, scenario)
+        row.answer = answers[-1] if answers else ""
     except Unsupported as exc:
         row.outcome, row.reason = "skipped", f"target {target}: {exc}"
     except ScenarioFailed as exc:
@@ -92,7 +95,7 @@ def terminal(rows: list[Row]) -> str:
     width = max((len(r.id) for r in rows), default=10)
     lines = [f"{'scenario':<{width}}  {'layer':<10}  outcome  reason"]
     for r in rows:
-        note = first_line(r) or ("deviation (see matrix)" if r.deviation else "")
+        note = first_line(r) or r.answer[:100] or ("deviation (see matrix)" if r.deviation else "")
         lines.append(f"{r.id:<{width}}  {r.layer:<10}  {MARK[r.outcome]:<7}  {note}")
     counts = {k: sum(r.outcome == k for r in rows) for k in MARK}
     lines.append(f"{len(rows)} scenarios: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
@@ -106,7 +109,7 @@ def markdown(rows: list[Row], target: str) -> str:
     for r in rows:
         cells = [MARK[r.outcome] if r.layer == layer else "" for layer in LAYERS]
         sources = "<br>".join(f"<{s}>" if s.startswith("http") else s for s in r.sources)
-        note = (r.reason if r.outcome != "passed" else "") or r.deviation
+        note = (r.reason if r.outcome != "passed" else r.answer) or r.deviation
         note = note.replace("|", "\\|").replace("\n", " ")
         lines.append(
             f"| {r.id}: {r.title} | " + " | ".join(cells) + f" | {r.env} | {sources} | {note} |"
@@ -126,7 +129,7 @@ def html_page(rows: list[Row], target: str) -> str:
             f'<a href="{html.escape(s)}">{html.escape(s)}</a>' if s.startswith("http") else html.escape(s)
             for s in r.sources
         )  # fmt: skip
-        note = (r.reason if r.outcome != "passed" else "") or r.deviation
+        note = (r.reason if r.outcome != "passed" else r.answer) or r.deviation
         body.append(f"<tr><td><b>{html.escape(r.id)}</b><br>{html.escape(r.title)}</td>{cells}"
                     f"<td>{r.env}</td><td>{sources}</td><td>{html.escape(note)}</td></tr>")  # fmt: skip
     head = "".join(f"<th>{layer}</th>" for layer in LAYERS)

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from mock_entra.scenarios.applies import missing
 from mock_entra.scenarios.expectations import check, sample
 from mock_entra.scenarios.schema import Scenario, Setup, Step
 from mock_entra.scenarios.stack import Stack
@@ -52,11 +53,14 @@ def take_step(world: World, scenario: Scenario, index: int, written: Step) -> No
     if "${attacker" in json.dumps(written.written(), default=str):
         world.attacker()  # started before resolving, so ``${attacker}`` has its URL
     step = written.resolved(world.values)
-    before = sample(world, step.expect) if step.expect is not None else {}
+    expect = step.expect
+    if expect is not None and step.calls_the_api:
+        expect = world.stack.fit(expect)  # the row's answer in the target's terms
+    before = sample(world, expect) if expect is not None else {}
     obs = step.run(world)
-    if step.expect is None:
+    if expect is None:
         return
-    failures = check(obs, step.expect, world, before)
+    failures = check(obs, expect, world, before)
     if failures:
         where = f"step {index + 1} ({step.key})"
         raise ScenarioFailed(f"{scenario.id} {where}:\n  " + "\n  ".join(failures))
@@ -68,12 +72,16 @@ def not_applicable(scenario: Scenario, stack: Stack, target: str) -> str | None:
         return f"cannot be expressed: {scenario.skip}"
     if target == "entra" and scenario.env == "mock":
         return "needs the mock (env: mock)"
-    return None
+    return missing(scenario, stack.provides)
 
 
-def run_scenario(stack: Stack, scenario: Scenario) -> None:
-    """Run ``scenario``; raises ScenarioFailed, or Unsupported when the target cannot."""
+def run_scenario(stack: Stack, scenario: Scenario) -> list[str]:
+    """Run ``scenario``; what the API answered (status and challenge, in order).
+
+    Raises ScenarioFailed, or Unsupported when the target cannot do a step.
+    """
     with World(stack, scenario.id, frontend=scenario.setup.frontend) as world:
         set_up(world, scenario.setup)
         for index, step in enumerate(scenario.steps):
             take_step(world, scenario, index, step)
+        return world.answers

@@ -93,6 +93,8 @@ class Scenario(Strict):
     deviation: str | None = None
     # A row that cannot be expressed: the reason (the report lists it).
     skip: str | None = None
+    # The API's access-token version the row is written for (D16), when it matters.
+    access_token_version: Literal[1, 2] | None = None
 
     @property
     def row(self) -> str:

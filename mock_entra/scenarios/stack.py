@@ -15,13 +15,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from entra_kit.shipped_tenant import TENANT_ID
-
-PRM_PATH = "/.well-known/oauth-protected-resource/mcp"
+from mock_entra.scenarios.applies import CAPABILITIES
+from mock_entra.scenarios.apps import Apps
+from mock_entra.scenarios.expect import Expect
+from mock_entra.scenarios.mcp import INITIALIZE, MCP_HEADERS
 
 
 class Unsupported(Exception):
@@ -34,17 +37,22 @@ def _one_line(exc: BaseException) -> str:
 
 @dataclass
 class BackendHandle:
+    """The API under test: where it listens, its MCP endpoint and its RFC 9728 metadata."""
+
     base_url: str
     # backend.app.Backend when in-process: JWKS fetch counts, the fakes' received tokens.
     state: Any = None
+    mcp_path: str = "/mcp"
+    prm: str | None = None
 
     @property
     def mcp_url(self) -> str:
-        return f"{self.base_url}/mcp"
+        return f"{self.base_url}{self.mcp_path}"
 
     @property
     def prm_url(self) -> str:
-        return f"{self.base_url}{PRM_PATH}"
+        """RFC 9728 §3.1: the well-known path with the resource's path as its suffix."""
+        return self.prm or f"{self.base_url}/.well-known/oauth-protected-resource{self.mcp_path}"
 
 
 class Stack:
@@ -55,6 +63,13 @@ class Stack:
     """
 
     kind = "abstract"
+    apps: Apps = Apps()
+    # What scenarios may need of a target (mock_entra.scenarios.applies): the lab has all
+    # but v2 access tokens (its API keeps Entra's default for a new registration, v1).
+    provides: frozenset[str] = frozenset(CAPABILITIES) - {"v2_tokens"}
+    admin_headers: dict[str, str] = {}  # noqa: RUF012 (read only)
+    # How to verify the API's TLS, when it is served over HTTPS (True: the system store).
+    api_verify: str | bool = True
     mock_url: str
     ca_bundle: str | None
     tenant_id: str
@@ -70,7 +85,7 @@ class Stack:
         )
 
     def admin(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        with self.http() as client:
+        with self.http(headers=self.admin_headers) as client:
             answer = client.request(method, f"/_admin{path}", **kwargs)
         if answer.status_code == 404 and "not_found" not in answer.text:
             raise Unsupported("the identity platform has no admin API (/_admin)")
@@ -92,11 +107,28 @@ class Stack:
         except (httpx.HTTPError, OSError) as exc:
             return f"the identity platform at {self.mock_url} does not answer: {_one_line(exc)}"
         try:
-            with httpx.Client(timeout=10) as client:
+            with httpx.Client(timeout=10, verify=self.api_verify) as client:
                 client.get(self.backend.base_url)
         except (httpx.HTTPError, OSError) as exc:
             return f"the API at {self.backend.base_url} does not answer: {_one_line(exc)}"
         return None
+
+    def send_protected(
+        self, backend: BackendHandle, headers: dict[str, str], query: dict[str, Any] | None
+    ) -> httpx.Response:
+        """The protected request to ``backend`` with these headers (the lab: MCP initialize)."""
+        url = backend.mcp_url + (f"?{urlencode(query)}" if query else "")
+        with httpx.Client(timeout=20) as client:
+            return client.post(url, json=INITIALIZE, headers={**MCP_HEADERS, **headers})
+
+    def fit(self, expect: Expect) -> Expect:
+        """A row's expectation of the API's answer, in this target's terms (the lab: as is)."""
+        return expect
+
+    def jwks_fetches(self, backend: BackendHandle, tenant: str) -> int:
+        if backend.state is None:
+            raise Unsupported("this check reads the backend's internals (in-process target only)")
+        return int(backend.state.keys.fetch_count)
 
     def trusted_key(self, tenant: str) -> tuple[str, rsa.RSAPrivateKey]:
         raise Unsupported("re-signing with the tenant's key needs the in-process mock")

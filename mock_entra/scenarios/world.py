@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from entra_kit import shipped_tenant as shipped
 from entra_kit.issuers import issuer_v1, issuer_v2
+from mock_entra.scenarios.apps import Apps
 from mock_entra.scenarios.attacker import AttackerSite, attacker_key
 from mock_entra.scenarios.stack import BackendHandle, Stack, Unsupported
 from mock_entra.scenarios.values import Values
@@ -65,6 +66,7 @@ class World:
         self._browsers: dict[str, Any] = {}
         self._last_browser = "browser"
         self._attacker: AttackerSite | None = None
+        self.answers: list[str] = []
 
     def __enter__(self) -> World:
         return self
@@ -103,18 +105,14 @@ class World:
             self.stack.admin(method, path)
 
     def _names(self) -> dict[str, Any]:
-        """The fixed ``${...}`` names: the target's URLs and the shipped apps."""
+        """The fixed ``${...}`` names: the target's URLs and its apps."""
         mock = self.stack.mock_url
         return {
             "tenant": self.tenant, "other_tenant": shipped.OTHER_TENANT_ID, "mock": mock,
             "authority": f"{mock}/{self.tenant}", "issuer_v1": issuer_v1(self.tenant),
-            "issuer_v2": issuer_v2(mock, self.tenant),
-            "web_client_id": shipped.WEB_CLIENT_ID, "web_secret": shipped.WEB_CLIENT_SECRET,
-            "web_redirect": shipped.WEB_REDIRECT_URI, "api_client_id": shipped.API_CLIENT_ID,
-            "api_app_id_uri": shipped.API_APP_ID_URI, "api_scope": shipped.API_SCOPE,
-            "api_secret": shipped.API_CLIENT_SECRET, "daemon_client_id": shipped.DAEMON_CLIENT_ID,
-            "daemon_secret": shipped.DAEMON_CLIENT_SECRET, "backend": self.backend.base_url,
-            "mcp_url": self.backend.mcp_url, "prm_url": self.backend.prm_url,
+            "issuer_v2": issuer_v2(mock, self.tenant), **self.stack.apps.names(),
+            "backend": self.backend.base_url, "mcp_url": self.backend.mcp_url,
+            "prm_url": self.backend.prm_url,
         }  # fmt: skip
 
     # -- the scenario's tenant --------------------------------------------------------
@@ -143,6 +141,11 @@ class World:
         self.stack.admin(
             "PUT", f"/tenants/{self.tenant}/clock", json={"offset_seconds": self._clock}
         )
+
+    @property
+    def apps(self) -> Apps:
+        """The registrations this target's scenarios act with."""
+        return self.stack.apps
 
     def keys(self) -> TenantKeys:
         return TenantKeys(self.stack, self.tenant)
@@ -186,7 +189,11 @@ class World:
         return self.backend.state
 
     def jwks_fetches(self) -> int:
-        return int(self._state().keys.fetch_count)
+        return self.stack.jwks_fetches(self.backend, self.tenant)
+
+    def answered(self, status: int | None, challenge: str | None) -> None:
+        """Keep what the API answered (the report shows each row's last answer)."""
+        self.answers.append(f"{status}" + (f" WWW-Authenticate: {challenge}" if challenge else ""))
 
     def downstream_received(self, service: str) -> list[str]:
         return list(self._state().fakes[service].received)

@@ -46,6 +46,11 @@ class StepBase(Keyed):
         prose = self.model_dump(include={"source", "note"}, exclude_unset=True)
         return self.model_validate({**values.resolve(self.written()), **prose})
 
+    @property
+    def calls_the_api(self) -> bool:
+        """True for the protected request (``call: {mcp: ...}``), whose answer is the API's."""
+        return bool(getattr(self.action, "protected", False))
+
     def run(self, world: World) -> Observation:
         action: Action = self.action
         return action.run(world, checked=self.expect is not None)

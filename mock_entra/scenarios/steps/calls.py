@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
-from urllib.parse import urlencode
 
 import httpx
 from pydantic import Field, RootModel
@@ -30,20 +29,6 @@ from mock_entra.scenarios.observation import (
 from mock_entra.scenarios.world import World
 from mock_entra.testing import FormBrowser, Tokens, user_credentials
 
-# Streamable HTTP: a client accepts both answer forms (MCP 2025-06-18, basic/transports).
-MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
-# The JSON-RPC request that opens an MCP session (MCP 2025-06-18, basic/lifecycle).
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "mock-entra-scenarios", "version": "1"},
-    },
-}
-
 
 class Request(Strict):
     """One kind of call: the value under its key; ``send`` makes the request."""
@@ -55,8 +40,9 @@ class Request(Strict):
 
 
 class Mcp(Request):
-    """``mcp: {token: ...}``: MCP initialize, with a bearer token, a raw Authorization
-    header (``authorization``), other headers or query parameters."""
+    """``mcp: {token: ...}``: the protected request, with a bearer token, a raw Authorization
+    header (``authorization``), other headers or query parameters. To the lab (and any
+    MCP target) it is MCP initialize; to another API, the request its target names."""
 
     key: ClassVar[str] = "mcp"
     token: str | None = None
@@ -65,16 +51,14 @@ class Mcp(Request):
     query: dict[str, Any] | None = None
 
     def send(self, world: World) -> Observation:
-        headers = dict(MCP_HEADERS, **self.headers)
+        headers = dict(self.headers)
         if self.token is not None:
             headers["Authorization"] = f"Bearer {self.token}"
         if self.authorization is not None:
             headers["Authorization"] = self.authorization
-        url = world.backend.mcp_url
-        if self.query:
-            url += "?" + urlencode(self.query)
-        with httpx.Client(timeout=20) as client:
-            return from_httpx(client.post(url, json=INITIALIZE, headers=headers))
+        obs = from_httpx(world.stack.send_protected(world.backend, headers, self.query))
+        world.answered(obs.status, obs.headers.get("www-authenticate"))
+        return obs
 
 
 class Tool(Request):
@@ -250,6 +234,10 @@ class CallBase(Keyed):
 
     save: str | None = None
 
+    @property
+    def protected(self) -> bool:
+        return self.key == "mcp"
+
     def run(self, world: World, checked: bool) -> Observation:
         request: Request = self.action
         obs = request.send(world)
@@ -271,6 +259,10 @@ class Call(RootModel[AnyCall]):
     """``call: {<kind>: {...}, save: name}``: one request to one layer."""
 
     key: ClassVar[str] = "call"
+
+    @property
+    def protected(self) -> bool:
+        return self.root.protected
 
     def run(self, world: World, checked: bool) -> Observation:
         return self.root.run(world, checked)

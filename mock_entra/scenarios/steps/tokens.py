@@ -15,8 +15,10 @@ from pydantic import Field, model_validator
 
 from entra_kit import shipped_tenant as shipped
 from entra_kit.jose import pkce_s256
+from mock_entra.scenarios.apps import Apps
 from mock_entra.scenarios.mutations import mutate
 from mock_entra.scenarios.observation import Observation, from_exception, from_msal
+from mock_entra.scenarios.stack import Unsupported
 from mock_entra.scenarios.steps.base import Action, StepFailed
 from mock_entra.scenarios.world import World
 from mock_entra.testing import RawFlow, SignInError, Tokens, claims_fault, user_credentials
@@ -55,45 +57,50 @@ class Token(Action):
         return self
 
     def _result(self, world: World) -> dict[str, Any]:
-        tokens, tenant = Tokens(world.stack), _given(self.tenant, world.tenant)
+        tokens, tenant, apps = Tokens(world.stack), _given(self.tenant, world.tenant), world.apps
         client_id, secret = self.client_id, self.client_secret
         if self.user is not None:
+            user, password = apps.sign_in_as(self.user)
             return tokens.sign_in(
-                self.user,
-                _given(self.scopes, [shipped.API_SCOPE]),
-                client_id=_given(client_id, shipped.WEB_CLIENT_ID),
-                client_secret=_given(secret, shipped.WEB_CLIENT_SECRET),
+                user,
+                _given(self.scopes, [apps.api_scope]),
+                client_id=_given(client_id, apps.web_client_id),
+                client_secret=_given(secret, apps.web_secret),
+                redirect_uri=apps.web_redirect,
                 tenant=tenant,
+                password=password,
             )
         if self.app is not None:
             return tokens.app_token(
-                _given(client_id, shipped.DAEMON_CLIENT_ID),
-                _given(secret, shipped.DAEMON_CLIENT_SECRET),
-                _given(self.scope, f"{shipped.API_APP_ID_URI}/.default"),
+                _given(client_id, _needed(apps.daemon_client_id, "a daemon (app_only)")),
+                _given(secret, _needed(apps.daemon_secret, "a daemon's secret (app_only)")),
+                _given(self.scope, f"{apps.api_app_id_uri}/.default"),
                 tenant,
             )
         return tokens.obo(
             str(self.obo),
             _given(self.scope, SEARCH_DEFAULT),
-            _given(client_id, shipped.API_CLIENT_ID),
-            _given(secret, shipped.API_CLIENT_SECRET),
+            _given(client_id, apps.api_client_id),
+            _given(secret, _needed(apps.api_secret, "the API's own secret (on-behalf-of)")),
             tenant,
         )
 
-    def _client(self) -> str:
+    def _client(self, apps: Apps) -> str:
         """The client the token is issued to (whom the claim change is scoped to)."""
         if self.user is not None:
-            return _given(self.client_id, shipped.WEB_CLIENT_ID)
+            return _given(self.client_id, apps.web_client_id)
         if self.app is not None:
-            return _given(self.client_id, shipped.DAEMON_CLIENT_ID)
-        return _given(self.client_id, shipped.API_CLIENT_ID)
+            return _given(self.client_id, _needed(apps.daemon_client_id, "a daemon (app_only)"))
+        return _given(self.client_id, apps.api_client_id)
 
     def _minted(self, world: World) -> dict[str, Any]:
         if not (self.set_claims or self.remove_claims):
             return self._result(world)
-        user = user_credentials(self.user)[0] if self.user is not None else None
+        user = None
+        if self.user is not None:
+            user = user_credentials(*world.apps.sign_in_as(self.user))[0]
         change = claims_fault(
-            _given(self.tenant, world.tenant), self._client(), user,
+            _given(self.tenant, world.tenant), self._client(world.apps), user,
             set_claims=self.set_claims, remove_claims=self.remove_claims,
         )  # fmt: skip
         with world.token_fault(change):
@@ -114,6 +121,13 @@ class Token(Action):
         if self.save:
             world.values.save(self.save, _saved(result))
         return from_msal(result)
+
+
+def _needed(value: T | None, what: str) -> T:
+    """A value the target must give for this step, or Unsupported saying which."""
+    if value is None:
+        raise Unsupported(f"the target names no {what}")
+    return value
 
 
 def _given(value: T | None, default: T) -> T:

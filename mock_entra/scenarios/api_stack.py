@@ -1,0 +1,88 @@
+"""Any HTTP API that trusts a running mock, as a scenario target (a target description).
+
+The mock mints every token the rows need through its real flows and its admin API
+(claim changes are one-use ``claims`` faults scoped to the target's client and user),
+so the rows that need a bad but validly signed token reach the API on a served mock.
+The runner trusts the mock's CA itself: every client it makes is given the CA bundle,
+whatever ``REQUESTS_CA_BUNDLE`` or ``SSL_CERT_FILE`` say.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from mock_entra.scenarios.applies import CAPABILITIES
+from mock_entra.scenarios.expect import Expect
+from mock_entra.scenarios.fit import fitted
+from mock_entra.scenarios.mcp import INITIALIZE, MCP_HEADERS
+from mock_entra.scenarios.stack import BackendHandle, Stack
+from mock_entra.scenarios.target import ProtectedRequest, TargetDescription
+
+# An API in another process runs the rows that call it, with no backend settings, tenant
+# of its own, frontend, lab tools or private keys; an MCP server adds the MCP rows.
+_API: frozenset[str] = frozenset()
+
+
+class ApiStack(Stack):
+    """One target description with one of its protected requests."""
+
+    kind = "api"
+
+    def __init__(self, target: TargetDescription, request: ProtectedRequest | None = None) -> None:
+        if target.mock.ca_bundle is None:
+            raise ValueError("mock.ca_bundle: needed (the CA the mock's certificate chains to)")
+        self.target = target
+        self.request = request or target.requests[0]
+        self.mock_url = target.mock.url.rstrip("/")
+        self.ca_bundle = str(target.mock.ca_bundle)
+        self.tenant_id = target.app.tenant
+        self.apps = target.apps()
+        mcp = target.mcp
+        base = target.base_url.rstrip("/")
+        self.backend = BackendHandle(
+            base, mcp_path=mcp.path if mcp else self.request.path, prm=mcp.prm_url if mcp else None
+        )
+        version = f"v{target.app.token_version}_tokens"
+        self.provides = _API | {version} | ({"mcp"} if mcp else set())
+        self.api_verify = str(target.api_ca_bundle) if target.api_ca_bundle else True
+        token = target.mock.admin_token
+        self.admin_headers = {"Authorization": f"Bearer {token}"} if token else {}
+        assert self.provides <= set(CAPABILITIES)
+
+    @property
+    def label(self) -> str:
+        return "mcp" if self.target.mcp else self.request.label
+
+    def send_protected(
+        self, backend: BackendHandle, headers: dict[str, str], query: dict[str, Any] | None
+    ) -> httpx.Response:
+        if self.target.mcp is not None:
+            url, method, body = backend.mcp_url, "POST", INITIALIZE
+            headers = {**MCP_HEADERS, **headers}
+        else:
+            req = self.request
+            url, method, body = f"{backend.base_url}{req.path}", req.method.upper(), req.json_body
+            headers = {**req.headers, **headers}
+        if query:
+            url += ("&" if "?" in url else "?") + urlencode(query)
+        with httpx.Client(timeout=20, verify=self.api_verify) as client:
+            return client.request(method, url, json=body, headers=headers)
+
+    def fit(self, expect: Expect) -> Expect:
+        refuses = self.target.refuses
+        return fitted(
+            expect,
+            invalid_token=refuses.invalid_token,
+            insufficient_scope=refuses.insufficient_scope,
+            accepts=self.target.accepts,
+            www_authenticate=refuses.www_authenticate,
+            mcp=self.target.mcp is not None,
+        )
+
+    def jwks_fetches(self, backend: BackendHandle, tenant: str) -> int:
+        """The API's JWKS fetches, as the mock's request log saw them."""
+        log = self.admin("GET", "/requests", params={"tenant": tenant, "limit": 1000}).json()
+        return sum(1 for entry in log["requests"] if entry["endpoint"] == "jwks")
