@@ -1,4 +1,5 @@
-"""``mock-entra``: serve the mock, describe its tenants, mint a token for curl."""
+"""``mock-entra``: serve the mock, describe its tenants, mint a token for curl, mint a
+validly signed bad token, run the security scenarios against your API."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from mock_entra.settings import MockSettings
+from mock_entra.state_location import StateNotFound, ca_bundle, find_state, record_serving
 from mock_entra.tenant import TenantFileError, load_directory
 from mock_entra.tls import ensure_tls
 
@@ -54,6 +57,7 @@ def serve(args: argparse.Namespace) -> int:
     ctx = Context.create(settings, directory)
     for tenant in directory.tenants:
         ctx.ring(tenant.id).keys(ctx.now())
+    record_serving(settings.port, Path(settings.state_dir), settings.base_url)
     print(f"mock-entra: {settings.base_url}  (CA bundle: {tls.ca_cert})", flush=True)
     for tenant in directory.tenants:
         print(f"  authority: {settings.base_url}/{tenant.id}  ({tenant.domain})", flush=True)
@@ -73,24 +77,40 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_state(settings: MockSettings) -> MockSettings:
+    """The settings of the mock whose state a reading command uses (StateNotFound if none):
+    never a new state, whose fresh CA and keys the running mock's clients would refuse."""
+    explicit = Path(settings.state_dir) if "state_dir" in settings.model_fields_set else None
+    state = find_state(explicit, settings.port)
+    return settings.model_copy(update={"state_dir": state})
+
+
+def _table(rows: Sequence[tuple[str, ...]], indent: str = "  ") -> list[str]:
+    """Rows as columns as wide as their longest cell (long app names stay aligned)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))] if rows else []
+    return [indent + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+            for row in rows]  # fmt: skip
+
+
 def describe_command(args: argparse.Namespace) -> int:
     from mock_entra.describe import describe
 
     settings = _settings(args)
-    directory = load_directory(settings.config)
-    tls = ensure_tls(Path(settings.state_dir))
-    info = describe(settings, directory, str(tls.ca_cert.resolve()))
+    directory = load_directory(settings.config)  # a bad tenant file is the first thing to say
+    settings = _read_state(settings)
+    ca = ca_bundle(Path(settings.state_dir))
+    info = describe(settings, directory, str(ca.resolve()) if ca.is_file() else "")
     if args.json:
         print(json.dumps(info, indent=2))
         return 0
-    print(f"base URL:  {info['base_url']}\nCA bundle: {info['ca_bundle']}")
+    print(f"base URL:  {info['base_url']}\nCA bundle: {info['ca_bundle'] or '-'}")
+    print(f"state:     {Path(settings.state_dir).resolve()}")
     for t in info["tenants"]:
         print(f"\ntenant {t['domain']}  authority {t['authority']}")
-        for a in t["applications"]:
-            secret = a["secrets"][0] if a["secrets"] else "-"
-            print(f"  app  {a['name']:<22} {a['client_id']}  secret {secret}")
-        for u in t["users"]:
-            print(f"  user {u['upn']:<36} password {u['password']}")
+        apps = [("app", a["name"], a["client_id"], "secret", a["secrets"][0] if a["secrets"] else "-")
+                for a in t["applications"]]  # fmt: skip
+        users = [("user", u["upn"], u["password"]) for u in t["users"]]
+        print("\n".join(_table(apps) + _table([(k, n, "password", p) for k, n, p in users])))
     return 0
 
 
@@ -98,8 +118,10 @@ def token_command(args: argparse.Namespace) -> int:
     from mock_entra.mint import TokenSpecError, mint_for_cli
 
     settings = _settings(args)
+    directory = load_directory(settings.config)
+    settings = _read_state(settings)
     try:
-        token = mint_for_cli(settings, load_directory(settings.config), args)
+        token = mint_for_cli(settings, directory, args)
     except TokenSpecError as exc:
         print(f"mock-entra token: {exc}", file=sys.stderr)
         return 2
@@ -136,6 +158,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resource", required=True, help="resource identifier URI or client id")
     p.add_argument("--scope", action="append", help="delegated scope (default: consented)")
     p.set_defaults(func=token_command)
+
+    from mock_entra.scenarios.command import add_arguments
+    from mock_entra.scenarios.command import main as scenarios_main
+    from mock_entra.testing.bad_tokens_cli import add_bad_token_arguments, bad_token_command
+
+    p = sub.add_parser(
+        "bad-token", help="a validly signed token with one change, from a running mock"
+    )
+    add_bad_token_arguments(p)
+    p.set_defaults(func=bad_token_command)
+
+    p = sub.add_parser("scenarios", help="run the security catalog against your API")
+    add_arguments(p)
+    p.set_defaults(func=scenarios_main)
     return parser
 
 
@@ -145,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
         result: int = args.func(args)
     except TenantFileError as exc:
         print(f"mock-entra: invalid tenant file: {exc}", file=sys.stderr)
+        return 2
+    except StateNotFound as exc:
+        print(f"mock-entra {args.command}: {exc}", file=sys.stderr)
         return 2
     except ValueError as exc:  # pydantic settings errors
         print(f"mock-entra: invalid setting: {str(exc).splitlines()[0]}", file=sys.stderr)

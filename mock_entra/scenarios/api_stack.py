@@ -10,7 +10,7 @@ whatever ``REQUESTS_CA_BUNDLE`` or ``SSL_CERT_FILE`` say.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
@@ -20,6 +20,7 @@ from mock_entra.scenarios.fit import fitted
 from mock_entra.scenarios.mcp import INITIALIZE, MCP_HEADERS
 from mock_entra.scenarios.stack import BackendHandle, Stack
 from mock_entra.scenarios.target import ProtectedRequest, TargetDescription
+from mock_entra.state_location import ca_bundle, find_state
 
 # An API in another process runs the rows that call it, with no backend settings, tenant
 # of its own, frontend, lab tools or private keys; an MCP server adds the MCP rows.
@@ -32,12 +33,12 @@ class ApiStack(Stack):
     kind = "api"
 
     def __init__(self, target: TargetDescription, request: ProtectedRequest | None = None) -> None:
-        if target.mock.ca_bundle is None:
-            raise ValueError("mock.ca_bundle: needed (the CA the mock's certificate chains to)")
         self.target = target
         self.request = request or target.requests[0]
         self.mock_url = target.mock.url.rstrip("/")
-        self.ca_bundle = str(target.mock.ca_bundle)
+        # Without mock.ca_bundle: the CA of the mock serving on that port (StateNotFound if none).
+        port = urlsplit(self.mock_url).port or 443
+        self.ca_bundle = str(target.mock.ca_bundle or ca_bundle(find_state(None, port)))
         self.tenant_id = target.app.tenant
         self.apps = target.apps()
         mcp = target.mcp

@@ -21,6 +21,7 @@ from mock_entra.scenarios.report import MARK, Row, first_line, run_all, terminal
 from mock_entra.scenarios.runner import not_applicable
 from mock_entra.scenarios.schema import Scenario, ScenarioFileError, load_catalog
 from mock_entra.scenarios.target import TargetDescription, TargetFileError, load_target
+from mock_entra.state_location import StateNotFound
 
 
 def select(scenarios: Sequence[Scenario], patterns: Sequence[str]) -> list[Scenario]:
@@ -62,11 +63,18 @@ def run_target(target: TargetDescription, scenarios: list[Scenario], quiet: bool
     return rows
 
 
-def summary(rows: list[Row]) -> str:
-    ran = [r for r in rows if r.outcome != "skipped"]
-    failed = sum(r.outcome == "failed" for r in ran)
-    return (f"{len(ran)} of {len(rows)} rows reached the API: {len(ran) - failed} passed, "
-            f"{failed} failed; {len(rows) - len(ran)} do not apply to this target")  # fmt: skip
+def summary(rows: list[Row], requests: int = 1) -> str:
+    """``N of M rows reached the API ...``: rows, not runs (a row runs once per request)."""
+
+    def row(r: Row) -> str:
+        return r.id.split(" [", 1)[0]
+
+    every = {row(r) for r in rows}
+    ran = {row(r) for r in rows if r.outcome != "skipped"}
+    failed = {row(r) for r in rows if r.outcome == "failed"}
+    each = f" (each on {requests} requests)" if requests > 1 else ""
+    return (f"{len(ran)} of {len(every)} rows reached the API{each}: {len(ran - failed)} passed, "
+            f"{len(failed)} failed; {len(every - ran)} do not apply to this target")  # fmt: skip
 
 
 def main(args: argparse.Namespace) -> int:
@@ -84,13 +92,13 @@ def main(args: argparse.Namespace) -> int:
                 print(f"{s.id:<40}  {'runs' if why is None else 'n/a: ' + why}")
             return 0
         rows = run_target(target, scenarios, quiet=False)
-    except (TargetFileError, ScenarioFileError, ValueError) as exc:
+    except (TargetFileError, ScenarioFileError, StateNotFound, ValueError) as exc:
         print(f"mock-entra scenarios: {exc}", file=sys.stderr)
         return 2
     written = write(rows, args.out, str(args.target))
     if len(target.requests) > 1:
         print(terminal(rows))
-    print(summary(rows))
+    print(summary(rows, 1 if target.mcp else len(target.requests)))
     print("written: " + ", ".join(str(p) for p in written))
     reached = [r for r in rows if r.outcome != "skipped"]
     return 1 if not reached or any(r.outcome == "failed" for r in reached) else 0

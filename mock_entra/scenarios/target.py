@@ -24,7 +24,8 @@ A YAML (or JSON) file, validated when it loads (one line naming the field if not
     mock: {url: https://127.0.0.1:8443, ca_bundle: .state/mock-entra/tls/ca.pem}
 
 Without ``client``/``daemon``, a target on the shipped tenant uses the shipped web
-app and daemon. Nothing needs a health endpoint.
+app and daemon; without ``mock.ca_bundle``, the CA of the ``mock-entra serve`` running
+on that port (:mod:`mock_entra.state_location`). Nothing needs a health endpoint.
 """
 
 from __future__ import annotations

@@ -39,7 +39,13 @@ from entra_kit.shipped_tenant import (
 from mock_entra.testing.admin_client import AdminAPIError, AdminClient
 from mock_entra.testing.bad_tokens import BadTokenError, BadTokens, claims_fault
 from mock_entra.testing.browser import FormBrowser, SignInError
-from mock_entra.testing.flows import IdentityPlatform, RawFlow, Tokens, user_credentials
+from mock_entra.testing.flows import (
+    IdentityPlatform,
+    RawFlow,
+    ServedPlatform,
+    Tokens,
+    user_credentials,
+)
 from mock_entra.testing.sample import app_ids, sample_tenant
 from mock_entra.testing.server import RunningMock, run_mock, shared_tls_dir
 
@@ -68,6 +74,7 @@ __all__ = [
     "IdentityPlatform",
     "RawFlow",
     "RunningMock",
+    "ServedPlatform",
     "SignInError",
     "Tokens",
     "app_ids",

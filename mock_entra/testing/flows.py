@@ -12,6 +12,7 @@ would hide what the platform says.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlencode
@@ -43,6 +44,23 @@ class IdentityPlatform(Protocol):
     def http(self, **kwargs: Any) -> httpx.Client:
         """A client with the platform as base URL, trusting its CA, not following redirects."""
         ...
+
+
+@dataclass(frozen=True)
+class ServedPlatform:
+    """A platform served elsewhere (``mock-entra serve``, a colleague's mock): its base URL,
+    the CA its certificate chains to, and the tenant used when a call names none."""
+
+    base_url: str
+    ca_bundle: Path | str | None
+    tenant_id: str = shipped.TENANT_ID
+
+    def authority(self, tenant: str | None = None) -> str:
+        return f"{self.base_url.rstrip('/')}/{tenant or self.tenant_id}"
+
+    def http(self, **kwargs: Any) -> httpx.Client:
+        verify = str(self.ca_bundle) if self.ca_bundle else True
+        return httpx.Client(base_url=self.base_url, verify=verify, timeout=30, **kwargs)
 
 
 def user_credentials(user: str, password: str | None = None) -> tuple[str, str]:
