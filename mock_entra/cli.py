@@ -11,7 +11,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mock_entra.settings import MockSettings
-from mock_entra.state_location import StateNotFound, ca_bundle, find_state, record_serving
+from mock_entra.state_location import (
+    StateNotFound,
+    ca_bundle,
+    find_state,
+    record_serving,
+    served,
+)
 from mock_entra.tenant import TenantFileError, load_directory
 from mock_entra.tls import ensure_tls
 
@@ -57,7 +63,7 @@ def serve(args: argparse.Namespace) -> int:
     ctx = Context.create(settings, directory)
     for tenant in directory.tenants:
         ctx.ring(tenant.id).keys(ctx.now())
-    record_serving(settings.port, Path(settings.state_dir), settings.base_url)
+    record_serving(settings.port, Path(settings.state_dir), settings.base_url, settings.config)
     print(f"mock-entra: {settings.base_url}  (CA bundle: {tls.ca_cert})", flush=True)
     for tenant in directory.tenants:
         print(f"  authority: {settings.base_url}/{tenant.id}  ({tenant.domain})", flush=True)
@@ -82,7 +88,14 @@ def _read_state(settings: MockSettings) -> MockSettings:
     never a new state, whose fresh CA and keys the running mock's clients would refuse."""
     explicit = Path(settings.state_dir) if "state_dir" in settings.model_fields_set else None
     state = find_state(explicit, settings.port)
-    return settings.model_copy(update={"state_dir": state})
+    update: dict[str, object] = {"state_dir": state}
+    record = served(state)
+    if record is not None:  # describe the mock serving this state: its URL and tenants
+        if not settings.config and record.get("config"):
+            update["config"] = Path(record["config"])
+        if not ({"port", "public_url"} & settings.model_fields_set):
+            update["public_url"] = record["base_url"]
+    return settings.model_copy(update=update)
 
 
 def _table(rows: Sequence[tuple[str, ...]], indent: str = "  ") -> list[str]:
@@ -96,8 +109,9 @@ def describe_command(args: argparse.Namespace) -> int:
     from mock_entra.describe import describe
 
     settings = _settings(args)
-    directory = load_directory(settings.config)  # a bad tenant file is the first thing to say
+    load_directory(settings.config)  # a bad tenant file is the first thing to say
     settings = _read_state(settings)
+    directory = load_directory(settings.config)
     ca = ca_bundle(Path(settings.state_dir))
     info = describe(settings, directory, str(ca.resolve()) if ca.is_file() else "")
     if args.json:
@@ -118,10 +132,10 @@ def token_command(args: argparse.Namespace) -> int:
     from mock_entra.mint import TokenSpecError, mint_for_cli
 
     settings = _settings(args)
-    directory = load_directory(settings.config)
+    load_directory(settings.config)
     settings = _read_state(settings)
     try:
-        token = mint_for_cli(settings, directory, args)
+        token = mint_for_cli(settings, load_directory(settings.config), args)
     except TokenSpecError as exc:
         print(f"mock-entra token: {exc}", file=sys.stderr)
         return 2

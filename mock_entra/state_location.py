@@ -16,6 +16,7 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 DEFAULT_STATE_DIR = Path(".state/mock-entra")
 # The store the mock opens at start (mock_entra.context.Context.create): a state's mark.
@@ -41,12 +42,18 @@ def _records(env: Mapping[str, str]) -> Path:
 
 
 def record_serving(
-    port: int, state_dir: Path, base_url: str, env: Mapping[str, str] = os.environ
+    port: int,
+    state_dir: Path,
+    base_url: str,
+    config: Path | None = None,
+    env: Mapping[str, str] = os.environ,
 ) -> Path:
-    """Note that this process serves ``state_dir`` on ``port`` (read by :func:`find_state`)."""
+    """Note that this process serves ``state_dir`` (and the tenant file ``config``) on
+    ``port``: :func:`find_state` and :func:`served_config` read it."""
     path = _records(env) / f"serving-{port}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    record = {"state_dir": str(state_dir.resolve()), "base_url": base_url, "pid": os.getpid()}
+    record = {"state_dir": str(state_dir.resolve()), "base_url": base_url, "pid": os.getpid(),
+              "config": str(config.resolve()) if config else None}  # fmt: skip
     path.write_text(json.dumps(record), encoding="utf-8")
     return path
 
@@ -61,15 +68,33 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _live_records(env: Mapping[str, str]) -> list[dict[str, Any]]:
+    records = []
+    for path in sorted(_records(env).glob("serving-*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if _alive(int(record.get("pid", 0))) and holds_state(Path(str(record.get("state_dir")))):
+            records.append(record)
+    return records
+
+
 def serving(port: int, env: Mapping[str, str] = os.environ) -> Path | None:
     """The state of the ``mock-entra serve`` running on ``port``, when there is one."""
-    path = _records(env) / f"serving-{port}.json"
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    state = Path(str(record.get("state_dir", "")))
-    return state if _alive(int(record.get("pid", 0))) and holds_state(state) else None
+    for record in _live_records(env):
+        if record.get("base_url", "").rsplit(":", 1)[-1].rstrip("/") == str(port):
+            return Path(record["state_dir"])
+    return None
+
+
+def served(state_dir: Path, env: Mapping[str, str] = os.environ) -> dict[str, Any] | None:
+    """The record of the mock serving ``state_dir`` (``base_url``, ``config``: its tenant
+    file, None for the shipped tenant), or None: a reading command describes that mock."""
+    for record in _live_records(env):
+        if Path(record["state_dir"]) == state_dir.resolve():
+            return record
+    return None
 
 
 def find_state(

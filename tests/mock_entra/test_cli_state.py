@@ -48,11 +48,18 @@ def test_the_nearest_state_above_the_working_directory_is_found(tmp_path: Path) 
 def test_a_running_mock_is_found_from_anywhere(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    def rename(data: dict[str, object]) -> None:
+        data["tenants"][0]["domain"] = "served.onmicrosoft.com"  # type: ignore[index]
+
+    config = write_tenant_file(tmp_path / "served.yaml", rename)
     state = served_state(tmp_path / "elsewhere")
-    record_serving(18998, state, "https://127.0.0.1:18998")  # this process "serves" it
+    # This process "serves" it: what describe says is that mock's URL, CA and tenants.
+    record_serving(18998, state, "https://127.0.0.1:18998", config)
     assert main(["describe", "--port", "18998"]) == 0
     out = capsys.readouterr().out
     assert f"CA bundle: {(state / 'tls' / 'ca.pem').resolve()}" in out
+    assert "base URL:  https://127.0.0.1:18998" in out
+    assert "tenant served.onmicrosoft.com" in out
 
 
 def test_describe_columns_stay_aligned_for_long_app_names(
