@@ -82,8 +82,3 @@ class ApiStack(Stack):
             www_authenticate=refuses.www_authenticate,
             mcp=self.target.mcp is not None,
         )
-
-    def jwks_fetches(self, backend: BackendHandle, tenant: str) -> int:
-        """The API's JWKS fetches, as the mock's request log saw them."""
-        log = self.admin("GET", "/requests", params={"tenant": tenant, "limit": 1000}).json()
-        return sum(1 for entry in log["requests"] if entry["endpoint"] == "jwks")

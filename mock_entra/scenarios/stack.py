@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -99,6 +100,8 @@ class Stack:
         The identity platform must serve its discovery document over TLS it is
         trusted for; the API only has to answer HTTP at all (no health endpoint).
         """
+        if self.ca_bundle and not Path(self.ca_bundle).is_file():
+            return f"the identity platform's CA bundle {self.ca_bundle} does not exist"
         try:
             with self.http() as client:
                 client.get(
@@ -126,9 +129,11 @@ class Stack:
         return expect
 
     def jwks_fetches(self, backend: BackendHandle, tenant: str) -> int:
-        if backend.state is None:
-            raise Unsupported("this check reads the backend's internals (in-process target only)")
-        return int(backend.state.keys.fetch_count)
+        """The backend's JWKS fetches: its own count in-process, else the mock's request log."""
+        if backend.state is not None:
+            return int(backend.state.keys.fetch_count)
+        log = self.admin("GET", "/requests", params={"tenant": tenant, "limit": 1000}).json()
+        return sum(1 for entry in log["requests"] if entry["endpoint"] == "jwks")
 
     def trusted_key(self, tenant: str) -> tuple[str, rsa.RSAPrivateKey]:
         raise Unsupported("re-signing with the tenant's key needs the in-process mock")
