@@ -14,17 +14,12 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
-from mock_entra.scenarios.applies import CAPABILITIES
 from mock_entra.scenarios.expect import Expect
 from mock_entra.scenarios.fit import fitted
 from mock_entra.scenarios.mcp import INITIALIZE, MCP_HEADERS
 from mock_entra.scenarios.stack import BackendHandle, Stack
 from mock_entra.scenarios.target import ProtectedRequest, TargetDescription
 from mock_entra.state_location import ca_bundle, find_state
-
-# An API in another process runs the rows that call it, with no backend settings, tenant
-# of its own, frontend, lab tools or private keys; an MCP server adds the MCP rows.
-_API: frozenset[str] = frozenset()
 
 
 class ApiStack(Stack):
@@ -46,12 +41,14 @@ class ApiStack(Stack):
         self.backend = BackendHandle(
             base, mcp_path=mcp.path if mcp else self.request.path, prm=mcp.prm_url if mcp else None
         )
+        # An API in another process runs the rows that call it and need none of the lab's
+        # parts (backend settings, a tenant of its own, frontend, tools, private keys):
+        # those written for its token version, and the MCP rows when it is an MCP server.
         version = f"v{target.app.token_version}_tokens"
-        self.provides = _API | {version} | ({"mcp"} if mcp else set())
+        self.provides = frozenset({version, *(["mcp"] if mcp else [])})
         self.api_verify = str(target.api_ca_bundle) if target.api_ca_bundle else True
         token = target.mock.admin_token
         self.admin_headers = {"Authorization": f"Bearer {token}"} if token else {}
-        assert self.provides <= set(CAPABILITIES)
 
     @property
     def label(self) -> str:
