@@ -15,7 +15,7 @@ from mock_entra.state_location import (
     StateNotFound,
     ca_bundle,
     find_state,
-    record_serving,
+    recorded_while_serving,
     served,
 )
 from mock_entra.tenant import TenantFileError, load_directory
@@ -63,23 +63,24 @@ def serve(args: argparse.Namespace) -> int:
     ctx = Context.create(settings, directory)
     for tenant in directory.tenants:
         ctx.ring(tenant.id).keys(ctx.now())
-    record_serving(settings.port, Path(settings.state_dir), settings.base_url, settings.config)
     print(f"mock-entra: {settings.base_url}  (CA bundle: {tls.ca_cert})", flush=True)
     for tenant in directory.tenants:
         print(f"  authority: {settings.base_url}/{tenant.id}  ({tenant.domain})", flush=True)
     _export(settings)
-    uvicorn.run(
-        "mock_entra.app:app_from_environment",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        ssl_certfile=str(tls.server_cert) if settings.tls else None,
-        ssl_keyfile=str(tls.server_key) if settings.tls else None,
-        log_level="info" if settings.log_requests else "warning",
-        access_log=settings.log_requests,
-        timeout_graceful_shutdown=3,
-    )
+    state = Path(settings.state_dir)
+    with recorded_while_serving(settings.port, state, settings.base_url, settings.config):
+        uvicorn.run(
+            "mock_entra.app:app_from_environment",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            ssl_certfile=str(tls.server_cert) if settings.tls else None,
+            ssl_keyfile=str(tls.server_key) if settings.tls else None,
+            log_level="info" if settings.log_requests else "warning",
+            access_log=settings.log_requests,
+            timeout_graceful_shutdown=3,
+        )
     return 0
 
 

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+import socket
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_STATE_DIR = Path(".state/mock-entra")
 # The store the mock opens at start (mock_entra.context.Context.create): a state's mark.
@@ -58,6 +61,21 @@ def record_serving(
     return path
 
 
+@contextmanager
+def recorded_while_serving(
+    port: int, state_dir: Path, base_url: str, config: Path | None = None
+) -> Iterator[Path]:
+    """The serving record for the block (the serve command's life); removed after it, so a
+    stopped mock is not found by its port (a reused pid would otherwise look alive)."""
+    path = record_serving(port, state_dir, base_url, config)
+    try:
+        yield path
+    finally:
+        with suppress(OSError):
+            if json.loads(path.read_text(encoding="utf-8")).get("pid") == os.getpid():
+                path.unlink()
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -68,14 +86,30 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _listening(base_url: str) -> bool:
+    parts = urlsplit(base_url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 443), 1):
+            return True
+    except OSError:
+        return False
+
+
 def _live_records(env: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Records of mocks that still serve: their process lives and their port answers (a
+    mock stopped by a signal leaves its record, and its pid may be reused)."""
     records = []
     for path in sorted(_records(env).glob("serving-*.json")):
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        if _alive(int(record.get("pid", 0))) and holds_state(Path(str(record.get("state_dir")))):
+        state = Path(str(record.get("state_dir")))
+        if (
+            _alive(int(record.get("pid", 0)))
+            and holds_state(state)
+            and _listening(str(record.get("base_url", "")))
+        ):
             records.append(record)
     return records
 

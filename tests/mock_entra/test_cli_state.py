@@ -3,6 +3,7 @@ they never create a CA and keys of their own. ``describe`` keeps its columns ali
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -53,13 +54,17 @@ def test_a_running_mock_is_found_from_anywhere(
 
     config = write_tenant_file(tmp_path / "served.yaml", rename)
     state = served_state(tmp_path / "elsewhere")
-    # This process "serves" it: what describe says is that mock's URL, CA and tenants.
-    record_serving(18998, state, "https://127.0.0.1:18998", config)
-    assert main(["describe", "--port", "18998"]) == 0
-    out = capsys.readouterr().out
+    # This process "serves" it (its pid, a listening port): describe says that mock's URL,
+    # CA and tenants; once the port stops answering, the record is stale and ignored.
+    with socket.create_server(("127.0.0.1", 0)) as listening:
+        port = listening.getsockname()[1]
+        record_serving(port, state, f"https://127.0.0.1:{port}", config)
+        assert main(["describe", "--port", str(port)]) == 0
+        out = capsys.readouterr().out
     assert f"CA bundle: {(state / 'tls' / 'ca.pem').resolve()}" in out
-    assert "base URL:  https://127.0.0.1:18998" in out
+    assert f"base URL:  https://127.0.0.1:{port}" in out
     assert "tenant served.onmicrosoft.com" in out
+    assert main(["describe", "--port", str(port)]) == 2
 
 
 def test_describe_columns_stay_aligned_for_long_app_names(
