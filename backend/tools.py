@@ -22,9 +22,11 @@ from backend.claims_report import eight_checks
 from backend.downstream.client import DownstreamClient, DownstreamError
 from backend.obo import Caller, EntraChallenge, OboError, OboExchanger, OboToken
 from backend.settings import BackendSettings
+from entra_kit.jose import peek_jwt
 from entra_kit.microsoft_apps import GRAPH_RESOURCE, SEARCH_RESOURCE
 
 SEARCH_SCOPE = f"{SEARCH_RESOURCE}/.default"
+_HEADER_FIELDS = ("alg", "kid", "typ", "x5t")
 GRAPH_SCOPES = [f"{GRAPH_RESOURCE}/User.Read"]
 
 
@@ -99,12 +101,14 @@ def register_tools(mcp: FastMCP, services: Services) -> None:
 
     @mcp.tool
     async def get_azure_ai_search_token() -> dict[str, Any]:
-        """Exchange your token (OBO) for an Azure AI Search token and show its claims."""
+        """Exchange your token (OBO) for an Azure AI Search token and show its header and claims."""
         caller, _ = _caller(settings)
         token = await _obo(services, caller, [SEARCH_SCOPE])
         demo = settings.backend_demo_return_raw_tokens
+        # The header names no secret (alg, kid, typ, x5t): the inspector shows it.
+        header = {k: v for k, v in peek_jwt(token.access_token)[0].items() if k in _HEADER_FIELDS}
         return {"scope": SEARCH_SCOPE, "expires_on": token.expires_on,
-                "from_cache": token.from_cache, "claims": token.claims,
+                "from_cache": token.from_cache, "header": header, "claims": token.claims,
                 "access_token": token.access_token if demo else None,
                 "raw_token_returned": demo}  # fmt: skip
 

@@ -1,9 +1,13 @@
-"""The Flask app factory: sessions, identity.flask, security headers, friendly errors."""
+"""The Flask app factory: sessions, identity.flask, security headers, friendly errors.
+
+The factory leaves the process alone (no environment variables are set here): how
+MSAL comes to trust the configured CA is decided at the process entry point,
+``frontend/__main__.py``, which says why.
+"""
 
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -15,10 +19,13 @@ from flask import Flask, abort, request, session
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from frontend.auth import FrontendAuth, auth_error_page
-from frontend.i18n import current_lang, translate
+from frontend import chat_views, views
+from frontend.auth import FrontendAuth
+from frontend.i18n import claim_text, current_lang, translate
+from frontend.pages import error_page
 from frontend.settings import FrontendSettings
-from frontend.tokens import display_value
+from frontend.state import Frontend, attach
+from frontend.tokens import as_json, display_value, moment
 from frontend.users import UserRegistry
 
 log = logging.getLogger(__name__)
@@ -29,22 +36,9 @@ CSP = (
 )
 
 
-def configure_tls_trust(settings: FrontendSettings) -> None:
-    """MSAL (requests) trusts the configured CA through REQUESTS_CA_BUNDLE.
-
-    REQUESTS_CA_BUNDLE wins over MSAL's own ``verify=``; CURL_CA_BUNDLE is set to
-    the same file so that a machine-wide value cannot silently take over.
-    """
-    if settings.entra_ca_bundle:
-        path = str(Path(settings.entra_ca_bundle).resolve())
-        os.environ["REQUESTS_CA_BUNDLE"] = path
-        os.environ["CURL_CA_BUNDLE"] = path
-
-
 def create_app(settings: FrontendSettings | None = None) -> Flask:
     """Build the frontend for these settings (defaults: the mock profile)."""
     settings = settings or FrontendSettings()
-    configure_tls_trust(settings)
     app = Flask(__name__)
     session_dir = Path(settings.frontend_session_dir)
     session_dir.mkdir(parents=True, exist_ok=True)
@@ -65,14 +59,11 @@ def create_app(settings: FrontendSettings | None = None) -> Flask:
         SESSION_COOKIE_SECURE=settings.frontend_url.startswith("https"),
         MAX_CONTENT_LENGTH=64 * 1024,
     )
-    app.extensions["frontend.settings"] = settings
-    app.extensions["frontend.auth"] = FrontendAuth(app, settings=settings)
-    app.extensions["frontend.users"] = UserRegistry()
-
-    from frontend.views import bp
-
-    app.register_blueprint(bp)
+    attach(app, Frontend(settings, FrontendAuth(app, settings=settings), UserRegistry()))
+    app.register_blueprint(views.bp)
+    app.register_blueprint(chat_views.bp)
     _install_hooks(app, settings)
+    _install_error_pages(app)
     return app
 
 
@@ -85,7 +76,7 @@ def csrf_token() -> str:
 
 
 def _install_hooks(app: Flask, settings: FrontendSettings) -> None:
-    """CSRF check, security headers, template helpers and error pages."""
+    """CSRF check, security headers and template helpers."""
 
     @app.before_request
     def _check_csrf() -> None:
@@ -114,11 +105,18 @@ def _install_hooks(app: Flask, settings: FrontendSettings) -> None:
         lang = current_lang()
         return {
             "t": lambda key, **kw: translate(key, lang, **kw),
+            "explain": lambda token, claim: claim_text(token, claim, lang),
+            "moment": lambda value: moment(value, lang),
             "lang": lang,
             "csrf_token": csrf_token,
             "show": display_value,
+            "as_json": as_json,
             "signed_in": bool(session.get("_logged_in_user")),
         }
+
+
+def _install_error_pages(app: Flask) -> None:
+    """Every failure ends on a friendly page; nothing from an exception reaches the page."""
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
@@ -126,7 +124,7 @@ def _install_hooks(app: Flask, settings: FrontendSettings) -> None:
         key = {404: "error.not_found", 405: "error.method"}.get(code, "error.internal")
         if code == 400 and exc.description == "csrf":
             key = "error.csrf"
-        page, _ = auth_error_page(key, show_retry=False)
+        page, _ = error_page(key, show_retry=False)
         return page, code
 
     @app.errorhandler(requests.RequestException)
@@ -135,11 +133,11 @@ def _install_hooks(app: Flask, settings: FrontendSettings) -> None:
         # A silent token refresh inside login_required met an IdP that is down,
         # throttling or answering 5xx: say so, as sign-in does, instead of a 500.
         log.warning("identity platform failed on %s: %s", request.path, type(exc).__name__)
-        return auth_error_page("error.idp", status=503)
+        return error_page("error.idp", status=503)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:
         # Logged by type only: exception texts from MSAL can quote token responses.
         log.error("unhandled %s on %s", type(exc).__name__, request.path)
-        page, _ = auth_error_page("error.internal", show_retry=False)
+        page, _ = error_page("error.internal", show_retry=False)
         return page, 500

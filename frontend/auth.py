@@ -4,7 +4,10 @@ identity 0.11 swallows a state mismatch (redirects to ``/``), lets MSAL's
 ``RuntimeError`` for a bad ID token escape as a 500, does not check the ID
 token's tenant or issuer, and cannot start a login with a ``claims`` challenge.
 These subclasses close those gaps while keeping its session layout, so its
-``login_required`` decorator keeps working unchanged.
+``login_required`` decorator keeps working unchanged. They use the names identity
+documents for subclasses (the single-underscore session keys and hooks), never its
+name-mangled ones: the page to return to after sign-in travels in the flow under
+this app's own key.
 """
 
 from __future__ import annotations
@@ -18,17 +21,22 @@ import identity.flask
 import identity.web
 import msal
 import requests
-from flask import abort, redirect, render_template, request, session
+from flask import abort, redirect, request, session
 from werkzeug.wrappers import Response
 
-from frontend.i18n import translate
+from frontend.pages import error_page
 from frontend.settings import FrontendSettings
 
 log = logging.getLogger(__name__)
 
 # Session keys owned by this app; all are per-user and cleared on a change of user.
 USER_KEYS = ("obo_result", "challenge_attempts", "pending_challenge")
-_NEXT_LINK = identity.web.Auth._Auth__NEXT_LINK  # type: ignore[attr-defined]
+# In the auth flow: the same-origin path to show after sign-in (checked again on return).
+NEXT_LINK = "frontend.next_link"
+# In the session that sign-out leaves behind: the next page says "you are signed out".
+SIGNED_OUT = "frontend.signed_out"
+# Entra's code for "the user declined to consent" (an access_denied answer).
+DECLINED_CONSENT = "AADSTS65004"
 
 
 def safe_next(target: str | None, own_host: str) -> str:
@@ -82,7 +90,7 @@ class WebAuth(identity.web.Auth):
         if "error" in flow:
             return flow
         flow[self._EXPLICITLY_REQUESTED_SCOPES] = _scopes
-        flow[_NEXT_LINK] = next_link
+        flow[NEXT_LINK] = next_link
         self._session[self._AUTH_FLOW] = flow
         return {"auth_uri": flow["auth_uri"]}
 
@@ -131,7 +139,23 @@ class FrontendAuth(identity.flask.Auth):
     def _render_auth_error(  # type: ignore[override]
         self, *, error: str, error_description: str | None = None
     ) -> Any:
-        return auth_error_page("error.denied", error=error, detail=error_description, status=400)
+        return denied_page(error, error_description)
+
+    def _on_another_host(self) -> Response | None:
+        """Send the browser to FRONTEND_URL's host before a sign-in starts anywhere else.
+
+        The flow lives in the session whose cookie belongs to the host name the browser
+        used (cookies ignore the port: RFC 6265 §8.5), and the identity platform answers
+        at the redirect URI's host. Started on 127.0.0.1 for a localhost redirect URI,
+        the answer would arrive without the flow ("no sign-in was in progress").
+        """
+        configured = urlsplit(self.settings.frontend_url).hostname or ""
+        used = urlsplit(f"//{request.host}").hostname or ""
+        if used == configured:
+            return None
+        # Same page on the configured host; a POST cannot be replayed, so it lands home.
+        path = request.full_path.rstrip("?") if request.method in ("GET", "HEAD") else "/"
+        return redirect(self.settings.frontend_url.rstrip("/") + path)
 
     def login(  # type: ignore[override]
         self,
@@ -142,6 +166,9 @@ class FrontendAuth(identity.flask.Auth):
         prompt: str | None = None,
     ) -> Any:
         """Redirect to the authorize endpoint (a 302, not identity's meta-refresh page)."""
+        elsewhere = self._on_another_host()
+        if elsewhere is not None:
+            return elsewhere
         try:
             result = self.web.log_in(
                 scopes=scopes,
@@ -153,7 +180,7 @@ class FrontendAuth(identity.flask.Auth):
         except (requests.RequestException, ValueError, msal.exceptions.MsalError) as exc:
             # Discovery failed: the IdP is down or the authority is wrong.
             log.warning("sign-in could not start: %s", type(exc).__name__)
-            return auth_error_page("error.idp", status=503)
+            return error_page("error.idp", status=503)
         if "error" in result:
             return self._render_auth_error(
                 error=result["error"], error_description=result.get("error_description")
@@ -164,21 +191,16 @@ class FrontendAuth(identity.flask.Auth):
         """The redirect URI: every failure path ends on a friendly page (C1–C7)."""
         flow = session.get(WebAuth._AUTH_FLOW)
         if not flow:
-            return auth_error_page("error.no_flow", status=400)  # C2
+            return error_page("error.no_flow", status=400)  # C2
         args = request.args
         if not args.get("state") or args.get("state") != flow.get("state"):
             # Checked here so that no token request is ever sent (C1).
             session.pop(WebAuth._AUTH_FLOW, None)
-            return auth_error_page("error.state", status=400)
+            return error_page("error.state", status=400)
         if "error" in args:
             # Only error and error_description are read; smuggled fields are ignored (C4).
             session.pop(WebAuth._AUTH_FLOW, None)
-            return auth_error_page(
-                "error.denied",
-                error=args.get("error", ""),
-                detail=args.get("error_description"),
-                status=400,
-            )
+            return denied_page(args.get("error", ""), args.get("error_description"))
         previous_oid = (session.get(WebAuth._USER) or {}).get("oid")
         try:
             result = self.web.complete_log_in(
@@ -187,29 +209,24 @@ class FrontendAuth(identity.flask.Auth):
         except RuntimeError as exc:  # MSAL: nonce, aud or iss of the ID token (C5, C6)
             log.warning("ID token refused by MSAL: %s", type(exc).__name__)
             self._forget_user()
-            return auth_error_page("error.id_token", status=400)
+            return error_page("error.id_token", status=400)
         except (requests.RequestException, msal.exceptions.MsalError, ValueError) as exc:
             log.warning("token endpoint failed: %s", type(exc).__name__)
             self._forget_user()
-            return auth_error_page("error.idp", status=503)
+            return error_page("error.idp", status=503)
         if "error" in result:  # e.g. invalid_grant from PKCE (C3)
             self._forget_user()
-            return auth_error_page(
-                "error.denied",
-                error=str(result["error"]),
-                detail=result.get("error_description"),
-                status=400,
-            )
+            return denied_page(str(result["error"]), result.get("error_description"))
         if not result:  # identity's no-op for a flow it could not use
-            return auth_error_page("error.state", status=400)
+            return error_page("error.state", status=400)
         claims = session.get(WebAuth._USER) or {}
         if not self._claims_acceptable(claims):
             self._forget_user()
-            return auth_error_page("error.tenant", status=400)  # C7
+            return error_page("error.tenant", status=400)  # C7
         if previous_oid and previous_oid != claims.get("oid"):
             for key in USER_KEYS:  # another person signed in: drop the previous one's state
                 session.pop(key, None)
-        return redirect(safe_next(result.get("next_link"), request.host))
+        return redirect(safe_next(flow.get(NEXT_LINK), request.host))
 
     def _claims_acceptable(self, claims: dict[str, Any]) -> bool:
         """MSAL does not check tenant, issuer or audience: the ID token must be ours (C6, C7)."""
@@ -236,25 +253,22 @@ class FrontendAuth(identity.flask.Auth):
         """
         if request.method != "POST":
             abort(405)
+        lang = session.get("lang")  # a choice of the browser's person, not of the account
         session.clear()
+        session[SIGNED_OUT] = True
+        if lang:
+            session["lang"] = lang
         return redirect(self.web.log_out(self.settings.frontend_url.rstrip("/") + "/"))  # type: ignore[return-value]
 
 
-def auth_error_page(
-    key: str,
-    *,
-    error: str = "",
-    detail: str | None = None,
-    status: int = 400,
-    show_retry: bool = True,
-) -> tuple[str, int]:
-    """Render the friendly error page; the IdP's text is escaped by Jinja."""
-    return (
-        render_template(
-            "error.html",
-            message=translate(key, error=error),
-            detail=(detail or "")[:500],
-            show_retry=show_retry,
-        ),
-        status,
-    )
+def denied_page(error: str, description: str | None) -> tuple[str, int]:
+    """The identity platform said no; a declined consent (AADSTS65004) is explained as such."""
+    if error == "access_denied" and DECLINED_CONSENT in (description or ""):
+        return error_page(
+            "error.declined",
+            error=error,
+            detail=description,
+            show_retry=False,
+            title_key="consent.declined_title",
+        )
+    return error_page("error.denied", error=error, detail=description, status=400)

@@ -19,59 +19,32 @@ from typing import Any
 from agent_framework import Agent, MCPStreamableHTTPTool, Message
 
 from frontend.backend_client import make_http_client
-from frontend.challenges import Challenge, ChallengeRecorder, from_tool_error
-from frontend.local_model import LocalToolModel
+from frontend.challenges import Challenge, ChallengeRecorder
+from frontend.models import build_chat_client, model_failure
+from frontend.relay import Emit, Relay
 from frontend.settings import FrontendSettings
-from frontend.users import UserState
+from frontend.users import ChatEntry, UserState
 
 log = logging.getLogger(__name__)
 
-Emit = Callable[[str, dict[str, Any]], None]
 INSTRUCTIONS = (
     "You help a signed-in user explore their identity and documents through the backend's "
     "MCP tools. Always use a tool to answer questions about the user or their documents, "
     "and answer in the user's language (English or Japanese)."
 )
-_RESULT_PREVIEW = 4000
-
-
-def build_chat_client(settings: FrontendSettings) -> Any:
-    """The model from settings: local (default), Azure OpenAI, or OpenAI-compatible."""
-    if settings.model_provider == "local":
-        return LocalToolModel()
-    from agent_framework.openai import OpenAIChatCompletionClient
-
-    if settings.model_provider == "azure_openai":
-        key = settings.azure_openai_api_key.get_secret_value()
-        if key:
-            return OpenAIChatCompletionClient(
-                model=settings.model_name,
-                azure_endpoint=settings.azure_openai_endpoint,
-                api_key=key,
-            )
-        from azure.identity.aio import DefaultAzureCredential
-
-        return OpenAIChatCompletionClient(
-            model=settings.model_name,
-            azure_endpoint=settings.azure_openai_endpoint,
-            credential=DefaultAzureCredential(),
-        )
-    return OpenAIChatCompletionClient(
-        model=settings.model_name,
-        base_url=settings.openai_base_url or None,
-        api_key=settings.openai_api_key.get_secret_value() or "not-needed",
-    )
+# One limit for the input field, the server and the message that explains it.
+MAX_MESSAGE_CHARS = 2000
 
 
 async def run_turn(
     settings: FrontendSettings,
     token: str,
-    history: list[tuple[str, str]],
+    history: list[ChatEntry],
     message: str,
     emit: Emit,
     chat_client: Any | None = None,
-) -> tuple[str, Challenge | None]:
-    """Run one turn; returns the answer text and the challenge the backend raised, if any."""
+) -> Challenge | None:
+    """Run one turn, reporting through ``emit``; returns the challenge the backend raised."""
     recorder = ChallengeRecorder(default_scopes=[settings.backend_scope])
     http_client = make_http_client(settings, recorder)
     tool = MCPStreamableHTTPTool(
@@ -83,11 +56,10 @@ async def run_turn(
         load_prompts=False,
         request_timeout=30,
     )
-    messages = [Message(role=role, contents=[text]) for role, text in history]
+    messages = [Message(role=e.kind, contents=[e.text]) for e in history if e.is_message]
     messages.append(Message(role="user", contents=[message]))
-    names: dict[str, str] = {}
+    relay = Relay(emit, [settings.backend_scope])
     challenge: Challenge | None = None
-    answer: list[str] = []
     try:
         async with http_client, tool:
             agent = Agent(
@@ -98,68 +70,43 @@ async def run_turn(
             stream = agent.run(messages, stream=True)
             async for update in stream:
                 for content in update.contents:
-                    challenge = _relay(content, names, emit, answer, settings) or challenge
+                    challenge = relay.relay(content) or challenge
             await stream.get_final_response()
     except Exception as exc:  # reported to the user, never a stack trace
         if recorder.challenge is not None:
-            return "".join(answer), recorder.challenge
-        log.warning("chat turn failed: %s (backend HTTP %s)", type(exc).__name__, recorder.status)
-        detail = f"HTTP {recorder.status}" if recorder.status else type(exc).__name__
-        emit("error", {"detail": detail})
-    return "".join(answer), challenge or recorder.challenge
+            return recorder.challenge
+        emit("error", _failure(exc, recorder))
+    return challenge or recorder.challenge
 
 
-def _relay(
-    content: Any,
-    names: dict[str, str],
-    emit: Emit,
-    answer: list[str],
-    settings: FrontendSettings,
-) -> Challenge | None:
-    """Forward one content item to the browser; return a challenge found in a tool error."""
-    if content.type == "function_call":
-        names[content.call_id or ""] = content.name or ""
-        emit(
-            "tool_call", {"id": content.call_id, "name": content.name, "arguments": _args(content)}
+def _failure(exc: Exception, recorder: ChallengeRecorder) -> dict[str, Any]:
+    """What the browser is told about a failed turn: the model's fault, or the backend's."""
+    model = model_failure(exc)
+    if model is not None:
+        log.warning("chat turn failed: the model answered %s", model.get("status"))
+        return model
+    log.warning("chat turn failed: %s (backend HTTP %s)", type(exc).__name__, recorder.status)
+    return {"detail": f"HTTP {recorder.status}" if recorder.status else type(exc).__name__}
+
+
+def record(entries: list[ChatEntry], event: str, data: dict[str, Any]) -> None:
+    """Add one streamed event to a turn's transcript, as the page draws it.
+
+    Text deltas join the answer they belong to; a tool row ends that answer, so text
+    after a tool call starts a new one, exactly as the browser shows it live.
+    """
+    if event == "text":
+        last = entries[-1] if entries else None
+        if last is not None and last.kind == "assistant":
+            entries[-1] = ChatEntry("assistant", last.text + str(data["delta"]))
+        else:
+            entries.append(ChatEntry("assistant", str(data["delta"])))
+    elif event == "tool_call":
+        entries.append(ChatEntry("tool_call", name=data["name"] or "", data=data["arguments"]))
+    elif event == "tool_result":
+        entries.append(
+            ChatEntry("tool_result", name=data["name"], data=data["result"], error=data["error"])
         )
-    elif content.type == "function_result":
-        error = content.exception or ""
-        challenge = from_tool_error(error, [settings.backend_scope])
-        result = error or content.result
-        emit(
-            "tool_result",
-            {
-                "id": content.call_id,
-                "name": names.get(content.call_id or "", ""),
-                "error": bool(error),
-                "result": _preview(result),
-            },
-        )
-        return challenge
-    elif content.type == "text" and content.text:
-        answer.append(content.text)
-        emit("text", {"delta": content.text})
-    return None
-
-
-def _args(content: Any) -> Any:
-    args = content.arguments
-    if isinstance(args, str):
-        try:
-            return json.loads(args) if args else {}
-        except ValueError:
-            return args
-    return args or {}
-
-
-def _preview(value: Any) -> Any:
-    """Tool results as JSON when they are JSON, cut to a readable size."""
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value[:_RESULT_PREVIEW]
-    return value
 
 
 def sse(event: str, data: dict[str, Any]) -> str:
@@ -187,23 +134,21 @@ def stream_turn(
 ) -> Iterator[str]:
     """Run a turn in a worker thread and yield its events as SSE text, as produced."""
     events: queue.Queue[tuple[str, dict[str, Any]] | None] = queue.Queue()
+    transcript = [ChatEntry("user", message)]
     with state.lock:
         history = list(state.history)
 
     def emit(event: str, data: dict[str, Any]) -> None:
+        record(transcript, event, data)
         events.put((event, data))
 
     def work() -> None:
         try:
-            text, challenge = asyncio.run(
-                run_turn(settings, token, history, message, emit, chat_client)
-            )
+            challenge = asyncio.run(run_turn(settings, token, history, message, emit, chat_client))
             if challenge is not None:
                 emit("challenge", on_challenge(challenge))
             with state.lock:
-                state.remember("user", message)
-                if text:
-                    state.remember("assistant", text)
+                state.remember(*transcript)
         except Exception as exc:  # the stream must always end cleanly
             log.error("chat worker failed: %s", type(exc).__name__)
             emit("error", {"detail": type(exc).__name__})

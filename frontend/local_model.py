@@ -25,6 +25,8 @@ from agent_framework import (
     ResponseStream,
 )
 
+from frontend.i18n import suggestions, translate
+
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 # Searched in order: the first rule whose pattern matches picks the tool.
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -40,7 +42,13 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("secure_ping", re.compile(r"\bping\b|ピン[グク]", re.I)),
     ("search_documents", re.compile(r"\bsearch\b|\bfind\b|検索|探して", re.I)),
 )
-_QUERY_EN = re.compile(r"\b(?:search|find)\b(?:\s+(?:for|about))?\s*(?P<q>.+)", re.I)
+_QUERY_EN = re.compile(r"\b(?:search|find)\b(?:\s+(?:for|about))?\s*[:：]?\s*(?P<q>.+)", re.I)
+# Japanese puts the verb last ("runbook を検索して") or, as a command, first
+# ("検索して: runbook"); the command form is tried first so that it is not read as
+# "search for the words before 検索" (there are none).
+_QUERY_JA_VERB_FIRST = re.compile(
+    r"^\s*(?:検索|探)(?:して)?(?:ください)?\s*[:：、,]?\s*(?P<q>.+)", re.S
+)
 _QUERY_JA = re.compile(r"(?P<q>.+?)\s*(?:を|について)?\s*(?:検索|探して)")
 _ANSWER_KEYS = (
     "message",
@@ -76,10 +84,13 @@ def pick_tool(text: str, available: Sequence[str]) -> tuple[str, dict[str, Any]]
 
 
 def search_query(text: str) -> str:
-    """Extract what to search for: 'search contoso' and 'contoso を検索' both give contoso."""
-    match = _QUERY_JA.search(text) if is_japanese(text) else _QUERY_EN.search(text)
+    """What to search for: 'search runbook', 'runbook を検索' and '検索して: runbook' give runbook."""
+    if is_japanese(text):
+        match = _QUERY_JA_VERB_FIRST.search(text) or _QUERY_JA.search(text)
+    else:
+        match = _QUERY_EN.search(text)
     query = match.group("q") if match else text
-    return query.strip(" 「」\"'?？。.") or text.strip()
+    return query.strip(" 「」\"'?？。.:：") or text.strip()
 
 
 def summarize(result: Any, *, japanese: bool) -> str:
@@ -128,15 +139,14 @@ def _short(value: Any) -> str:
 
 
 def _help(available: Sequence[str], *, japanese: bool) -> str:
-    tools = ", ".join(available) or "-"
-    if japanese:
-        return (
-            "「私は誰」「contoso を検索」「ping」「プロフィール」「検索トークン」と聞いてください。"
-            f"使えるツール: {tools}"
-        )
-    return (
-        "Ask me “who am I”, “search contoso”, “ping”, “my profile” or “get the search "
-        f"token”. Tools available: {tools}"
+    """The model's answer when no tool fits: the page's own suggestions, and the tools."""
+    lang = "ja" if japanese else "en"
+    quoted = [translate("chat.quote", lang, text=text) for text in suggestions(lang)]
+    return translate(
+        "chat.help",
+        lang,
+        suggestions=translate("chat.list_sep", lang).join(quoted),
+        tools=", ".join(available) or "-",
     )
 
 

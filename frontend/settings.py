@@ -21,6 +21,8 @@ from entra_kit.ids import is_guid
 from entra_kit.microsoft_apps import GRAPH_RESOURCE
 
 GRAPH_USER_READ = f"{GRAPH_RESOURCE}/User.Read"
+# User-consentable and granted to nobody in the shipped tenant: the consent demo's scope.
+GRAPH_MAIL_READ = f"{GRAPH_RESOURCE}/Mail.Read"
 
 
 class FrontendSettings(BaseSettings):
@@ -41,9 +43,13 @@ class FrontendSettings(BaseSettings):
     # Frontend only.
     frontend_host: str = "127.0.0.1"
     frontend_port: int = Field(default=5001, ge=0, le=65535)
+    # waitress worker threads: each chat turn holds one while its answer streams.
+    frontend_threads: int = Field(default=32, ge=1, le=512)
     frontend_secret_key: SecretStr = SecretStr("")  # empty: random per start
     frontend_session_dir: Path = Path(".state/frontend/sessions")
     frontend_graph_scope: str = GRAPH_USER_READ
+    # The one more scope the incremental-consent button asks for.
+    frontend_consent_scope: str = GRAPH_MAIL_READ
     # The ID token's tenant must be this one (a GUID); empty: ENTRA_TENANT_ID
     # when that is a GUID. Domain-name tenants need it set explicitly.
     frontend_expected_tid: str = ""

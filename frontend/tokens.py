@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from entra_kit.jose import MalformedJwt, peek_jwt
+from frontend.i18n import relative_time
 
 # Claims that the inspector explains, in display order.
 IMPORTANT_CLAIMS = (
@@ -29,6 +31,8 @@ IMPORTANT_CLAIMS = (
 )
 # Claims whose change from phase to phase is the point of the article.
 PHASE_CLAIMS = ("aud", "iss", "scp", "roles", "appid", "azp", "ver", "idtyp")
+# NumericDate claims (RFC 7519 §4.1.4-6): seconds since the epoch, shown as times too.
+TIME_CLAIMS = ("exp", "nbf", "iat")
 
 
 def fingerprint(token: str) -> str:
@@ -69,9 +73,30 @@ class TokenView:
         return [c for c in IMPORTANT_CLAIMS if c in self.claims]
 
     @property
-    def other(self) -> list[str]:
-        """All remaining claims, sorted for a stable display."""
-        return sorted(c for c in self.claims if c not in IMPORTANT_CLAIMS)
+    def names(self) -> list[str]:
+        """Every claim, sorted for a stable display (the "all claims" list and its count)."""
+        return sorted(self.claims)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A NumericDate claim as a person reads it: a local time, and how long from now."""
+
+    epoch: int
+    local: str  # in the server's time zone; the page's script redraws it in the browser's
+    relative: str  # "in 42 min" / "5 min ago", in the page's language
+
+
+def moment(value: Any, lang: str, now: float | None = None) -> Moment | None:
+    """The time a claim value names, or ``None`` when it is not a plausible NumericDate."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        stamp = datetime.fromtimestamp(value).astimezone()
+    except (OverflowError, OSError, ValueError):
+        return None
+    seconds = value - (time.time() if now is None else now)
+    return Moment(int(value), stamp.strftime("%Y-%m-%d %H:%M:%S %Z"), relative_time(seconds, lang))
 
 
 def view_from_jwt(key: str, token: str | None, now: float | None = None) -> TokenView:
@@ -126,6 +151,18 @@ def mark_changes(views: list[TokenView]) -> list[TokenView]:
             )
         previous = view
     return views
+
+
+def as_json(value: Any, indent: int | None = None) -> str:
+    """A tool's arguments or result as the chat shows them (strings as they are).
+
+    Compact on one line, as the page's script writes it live (``JSON.stringify``), so a
+    reloaded history reads exactly like the turn did.
+    """
+    if isinstance(value, str):
+        return value
+    compact = (",", ":") if indent is None else None
+    return json.dumps(value, ensure_ascii=False, indent=indent, separators=compact)
 
 
 def display_value(value: Any) -> str:

@@ -9,11 +9,29 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from frontend.challenges import AttemptLog, Challenge
 
-MAX_HISTORY = 40  # messages kept per user (user + assistant)
+MAX_HISTORY = 80  # entries kept per user: messages and the tool rows between them
+
+EntryKind = Literal["user", "assistant", "tool_call", "tool_result"]
+
+
+@dataclass(frozen=True)
+class ChatEntry:
+    """One row of the chat as the page shows it: a message, or a tool call or its result."""
+
+    kind: EntryKind
+    text: str = ""
+    name: str = ""  # the tool's name (tool rows)
+    data: Any = None  # the tool's arguments or result (tool rows)
+    error: bool = False  # the tool failed (tool results)
+
+    @property
+    def is_message(self) -> bool:
+        """Whether the model sees this row again next turn (tool rows are display only)."""
+        return self.kind in ("user", "assistant")
 
 
 @dataclass
@@ -21,15 +39,22 @@ class UserState:
     """Everything the server remembers about one signed-in user."""
 
     key: str
-    history: list[tuple[str, str]] = field(default_factory=list)
+    history: list[ChatEntry] = field(default_factory=list)
     obo: dict[str, Any] | None = None
     pending: Challenge | None = None
     attempts: AttemptLog = field(default_factory=AttemptLog)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def remember(self, role: str, text: str) -> None:
+    def offer_reauth(self, challenge: Challenge) -> bool:
+        """One re-auth per challenge within the window, then a clear message (no loops)."""
+        with self.lock:
+            allowed = self.attempts.allow(challenge)
+            self.pending = challenge if allowed else None
+        return allowed
+
+    def remember(self, *entries: ChatEntry) -> None:
         """Append to the history, keeping it bounded."""
-        self.history.append((role, text))
+        self.history.extend(entries)
         del self.history[:-MAX_HISTORY]
 
 

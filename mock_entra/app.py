@@ -1,7 +1,10 @@
 """The FastAPI app factory: routers translate HTTP to protocol calls and back.
 
-Every failure leaves as an Entra-shaped OAuth error; nothing unexpected shows a
-stack trace on the wire (it becomes ``server_error``, and the log gets the trace).
+It wires the test controls in: ``AdminControls`` becomes the context's controls
+(the protocol code's only way to them), its router serves ``/_admin`` and its
+middleware wraps every request. Every failure leaves as an Entra-shaped OAuth
+error; nothing unexpected shows a stack trace on the wire (it becomes
+``server_error``, and the log gets the trace).
 """
 
 from __future__ import annotations
@@ -13,11 +16,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from mock_entra.admin import routes as admin_routes
+from mock_entra.admin.controls import AdminControls
 from mock_entra.admin.middleware import ControlMiddleware
 from mock_entra.clock import Clock, system_clock
 from mock_entra.context import Context
-from mock_entra.errors import InvalidRequest, OAuthError, ServerError
-from mock_entra.routes import admin, authorize, discovery, health, logout, managed_identity, token
+from mock_entra.errors import InvalidRequest, OAuthError, ServerError, missing_parameter
+from mock_entra.routes import authorize, discovery, health, logout, managed_identity, token
 from mock_entra.settings import MockSettings
 from mock_entra.tenant import Directory, load_directory
 
@@ -45,26 +50,25 @@ def create_app(
     settings = settings or MockSettings()
     directory = directory or load_directory(settings.config)
     ctx = Context.create(settings, directory, clock)
+    admin = AdminControls.install(ctx)
 
     app = FastAPI(title="mock-entra", version="0.1.0", docs_url="/_admin/docs", redoc_url=None)
     app.state.ctx = ctx
+    app.state.admin = admin
 
     @app.exception_handler(OAuthError)
     async def _oauth_error(request: Request, exc: OAuthError) -> JSONResponse:
         return oauth_error_response(exc, ctx)
 
-    @app.exception_handler(admin.AdminError)
-    async def _admin_error(request: Request, exc: admin.AdminError) -> JSONResponse:
+    @app.exception_handler(admin_routes.AdminError)
+    async def _admin_error(request: Request, exc: admin_routes.AdminError) -> JSONResponse:
         return exc.response()
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         field = ".".join(str(p) for p in first.get("loc", ())[1:]) or "request"
-        err = InvalidRequest(
-            900144, f"The request body must contain the following parameter: '{field}'."
-        )
-        return oauth_error_response(err, ctx)
+        return oauth_error_response(missing_parameter(field), ctx)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -78,10 +82,10 @@ def create_app(
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return oauth_error_response(ServerError(90033, "A transient error has occurred."), ctx)
 
-    for module in (health, discovery, authorize, logout, token, managed_identity, admin):
+    for module in (health, discovery, authorize, logout, token, managed_identity, admin_routes):
         app.include_router(module.router)
     # Faults, per-tenant clocks, the request log and the worker header (admin API).
-    app.add_middleware(ControlMiddleware, ctx=ctx)
+    app.add_middleware(ControlMiddleware, admin=admin)
     return app
 
 

@@ -19,9 +19,11 @@ from functools import lru_cache
 from typing import Any
 
 from entra_kit.jose import b64url_encode
-from mock_entra.admin.tokens import apply_token_faults
+from mock_entra.client_auth.credentials import ClientAcr
 from mock_entra.context import Context
+from mock_entra.controls import TokenKind, UnsignedToken
 from mock_entra.jwt import sign
+from mock_entra.keys import SigningKey
 from mock_entra.tenant.model import Application, Tenant, User
 
 # Entra back-dates iat/nbf by five minutes to absorb clock skew.
@@ -39,7 +41,7 @@ class Subject:
     scopes: tuple[str, ...] = ()  # delegated (scp)
     roles: tuple[str, ...] = ()  # application or user roles
     amr: tuple[str, ...] = ("pwd",)
-    client_acr: str = "1"  # 0 public client, 1 secret, 2 certificate
+    client_acr: ClientAcr = ClientAcr.SECRET
     requested_resource: str = ""  # the resource as the client named it (v1 aud)
     sid: str | None = None
     auth_time: float | None = None
@@ -72,20 +74,26 @@ def _opaque(n: int) -> str:
     return b64url_encode(secrets.token_bytes(n))
 
 
-def access_token_claims(ctx: Context, s: Subject, now: float, lifetime: int) -> dict[str, Any]:
-    tid = s.tenant.id
-    version = s.resource.requested_access_token_version
+def _lifetime_claims(
+    ctx: Context, s: Subject, version: int, now: float, lifetime: int
+) -> dict[str, Any]:
+    """``aud`` (v1: the resource as requested, v2: its client id), ``iss`` and the times."""
     if version == 1:
         aud = (s.requested_resource or s.resource.primary_resource_uri).rstrip("/")
     else:
         aud = s.resource.client_id
-    c: dict[str, Any] = {
+    return {
         "aud": aud,
-        "iss": ctx.issuer_for(tid, version),
+        "iss": ctx.issuer_for(s.tenant.id, version),
         "iat": int(now) - SKEW,
         "nbf": int(now) - SKEW,
         "exp": int(now) + lifetime,
     }
+
+
+def _authentication_claims(s: Subject, version: int) -> dict[str, Any]:
+    """How the user (``acr``, ``acrs``, ``amr``) and the client (``appidacr``/``azpacr``) proved it."""
+    c: dict[str, Any] = {}
     if s.user is not None:
         c["acr"] = "1"
         if s.acrs:
@@ -95,42 +103,61 @@ def access_token_claims(ctx: Context, s: Subject, now: float, lifetime: int) -> 
         c["amr"] = list(s.amr)
     if version == 1:
         c["appid"] = s.client_id
-        c["appidacr"] = s.client_acr
+        c["appidacr"] = str(s.client_acr)
     else:
         c["azp"] = s.client_id
-        c["azpacr"] = s.client_acr
-    if s.user is not None:
-        u = s.user
-        if version == 1:
-            c["family_name"] = u.surname or None
-            c["given_name"] = u.given_name or None
-        if s.resource.group_membership_claims != "None":
-            c["groups"] = s.tenant.user_group_ids(u)
-        c["idtyp"] = "user"
-        c["ipaddr"] = "127.0.0.1"
-        c["name"] = u.display_name
-        c["oid"] = u.oid
-        if version == 2:
-            c["preferred_username"] = u.upn
-    else:
-        c["idp"] = ctx.issuer_v1(tid) if version == 1 else ctx.issuer_v2(tid)
-        c["idtyp"] = "app"
-        c["oid"] = s.app_object_id or service_principal_oid(tid, s.client_id)
-    c["rh"] = f"0.A{_opaque(48)}."
+        c["azpacr"] = str(s.client_acr)
+    return c
+
+
+def _principal_claims(ctx: Context, s: Subject, version: int) -> dict[str, Any]:
+    """The user's names and groups, or the app-only token's identity provider and oid."""
+    tid, u = s.tenant.id, s.user
+    if u is None:
+        return {
+            "idp": ctx.issuer_v1(tid) if version == 1 else ctx.issuer_v2(tid),
+            "idtyp": "app",
+            "oid": s.app_object_id or service_principal_oid(tid, s.client_id),
+        }
+    c: dict[str, Any] = {}
+    if version == 1:
+        c["family_name"] = u.surname or None
+        c["given_name"] = u.given_name or None
+    if s.resource.group_membership_claims != "None":
+        c["groups"] = s.tenant.user_group_ids(u)
+    c.update(idtyp="user", ipaddr="127.0.0.1", name=u.display_name, oid=u.oid)
+    if version == 2:
+        c["preferred_username"] = u.upn
+    return c
+
+
+def _grant_claims(s: Subject, version: int, oid: str) -> dict[str, Any]:
+    """What the token grants (``roles``, ``scp``) and the subject, tenant and version."""
+    tid = s.tenant.id
+    c: dict[str, Any] = {"rh": f"0.A{_opaque(48)}."}
     if s.roles:
         c["roles"] = list(s.roles)
     if s.scopes:
         c["scp"] = " ".join(s.scopes)
     if s.sid:
         c["sid"] = s.sid
-    principal = s.user.oid if s.user else c["oid"]
-    c["sub"] = pairwise_sub(tid, s.resource.client_id, principal) if s.user else principal
+    c["sub"] = pairwise_sub(tid, s.resource.client_id, s.user.oid) if s.user else oid
     c["tid"] = tid
     if s.user is not None and version == 1:
         c["unique_name"] = s.user.upn
         c["upn"] = s.user.upn
     c["uti"] = _opaque(16)[:22]
     c["ver"] = "1.0" if version == 1 else "2.0"
+    return c
+
+
+def access_token_claims(ctx: Context, s: Subject, now: float, lifetime: int) -> dict[str, Any]:
+    """The claim set, in Entra's order; the resource's extra claims and ``s.extra`` win."""
+    version = s.resource.requested_access_token_version
+    c = _lifetime_claims(ctx, s, version, now, lifetime)
+    c.update(_authentication_claims(s, version))
+    c.update(_principal_claims(ctx, s, version))
+    c.update(_grant_claims(s, version, c["oid"]))
     c.update(s.resource.extra_claims)
     c.update(s.extra)
     return {k: v for k, v in c.items() if v is not None}
@@ -173,27 +200,44 @@ def id_token_claims(
     return {k: v for k, v in c.items() if v is not None}
 
 
+def _signed(
+    ctx: Context,
+    kind: TokenKind,
+    claims: dict[str, Any],
+    key: SigningKey,
+    *,
+    tenant_id: str,
+    client_id: str,
+    user: User | None,
+    header_nonce: bool = False,
+) -> str:
+    """Sign after the controls' token hook (claim overrides, signing-key faults)."""
+    token = ctx.controls.before_signing(
+        UnsignedToken(kind, claims, key, tenant_id, client_id, _user_keys(user))
+    )
+    return sign(token.claims, token.key, header_nonce=header_nonce)
+
+
 def mint_access_token(ctx: Context, s: Subject, *, lifetime: int | None = None) -> tuple[str, int]:
     """Sign an access token with the tenant's active key; returns (token, expires_in)."""
     now = ctx.now()
     lifetime = lifetime or s.tenant.lifetimes.access_token
     claims = access_token_claims(ctx, s, now, lifetime)
     key = ctx.ring(s.tenant.id).signing_key(now)
-    claims, signer = apply_token_faults(
-        ctx, "access", claims, key, tenant_id=s.tenant.id, client_id=s.client_id,
-        user_keys=_user_keys(s.user),
+    token = _signed(
+        ctx, "access", claims, key, tenant_id=s.tenant.id, client_id=s.client_id, user=s.user,
+        header_nonce=s.resource.header_nonce,
     )  # fmt: skip
-    return sign(claims, signer, header_nonce=s.resource.header_nonce), lifetime
+    return token, lifetime
 
 
 def mint_id_token(ctx: Context, claims: dict[str, Any], tenant: Tenant) -> str:
     key = ctx.ring(tenant.id).signing_key(ctx.now())
     user = tenant.user(str(claims.get("oid", "")))
-    claims, signer = apply_token_faults(
+    return _signed(
         ctx, "id", claims, key, tenant_id=tenant.id, client_id=str(claims.get("aud", "")),
-        user_keys=_user_keys(user),
+        user=user,
     )  # fmt: skip
-    return sign(claims, signer)
 
 
 def _user_keys(user: User | None) -> frozenset[str]:

@@ -107,14 +107,14 @@ def _table(rows: Sequence[tuple[str, ...]], indent: str = "  ") -> list[str]:
 
 
 def describe_command(args: argparse.Namespace) -> int:
-    from mock_entra.describe import describe
+    from mock_entra.client_setup import client_setup
 
     settings = _settings(args)
     load_directory(settings.config)  # a bad tenant file is the first thing to say
     settings = _read_state(settings)
     directory = load_directory(settings.config)
     ca = ca_bundle(Path(settings.state_dir))
-    info = describe(settings, directory, str(ca.resolve()) if ca.is_file() else "")
+    info = client_setup(settings, directory, str(ca.resolve()) if ca.is_file() else "")
     if args.json:
         print(json.dumps(info, indent=2))
         return 0

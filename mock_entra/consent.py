@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from mock_entra.context import Context
+from mock_entra.records.consents import UserConsent
 from mock_entra.tenant.model import Application, Tenant, User
-
-_FOREVER = 4102444800.0  # 2100-01-01: consent lasts until revoked
 
 
 def _key(tenant: Tenant, client_id: str, resource: Application, user: User) -> str:
-    return f"{tenant.id}|{client_id}|{resource.client_id}|{user.oid}"
+    return UserConsent.key_for(tenant.id, client_id, resource.client_id, user.oid)
 
 
 def consented_scopes(
@@ -17,8 +16,9 @@ def consented_scopes(
 ) -> set[str]:
     scopes = tenant.consented_scopes(client_id, resource, user)
     if user is not None:
-        recorded = ctx.store.get("consent", _key(tenant, client_id, resource, user), ctx.now())
-        scopes.update((recorded or {}).get("scopes", []))
+        scopes.update(
+            UserConsent.scopes_of(ctx.store, _key(tenant, client_id, resource, user), ctx.now())
+        )
     return scopes
 
 
@@ -30,6 +30,4 @@ def grant_user_consent(
     user: User,
     scopes: set[str],
 ) -> None:
-    key = _key(tenant, client_id, resource, user)
-    current = set((ctx.store.get("consent", key, ctx.now()) or {}).get("scopes", []))
-    ctx.store.put("consent", key, {"scopes": sorted(current | scopes)}, _FOREVER)
+    UserConsent.add(ctx.store, _key(tenant, client_id, resource, user), scopes, ctx.now())

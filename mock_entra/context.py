@@ -1,24 +1,21 @@
-"""Everything a request handler needs, built once per app: tenants, store, keys, clock."""
+"""Everything a request handler needs, built once per app: tenants, store, keys, clock, controls."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
 from pathlib import Path
 
 from fastapi import Request
 
 from entra_kit import issuers
-from mock_entra.admin import scope
-from mock_entra.admin.faults import FaultStore
-from mock_entra.admin.journal import Journal
-from mock_entra.admin.tenants import ClockOffsets, RuntimeTenants
 from mock_entra.clock import Clock, system_clock
+from mock_entra.controls import Controls, NoControls
 from mock_entra.errors import InvalidRequest
 from mock_entra.keys import KeyRing, KeyStore
 from mock_entra.settings import MockSettings
-from mock_entra.store import Store
+from mock_entra.store.engine import Store
+from mock_entra.store.sqlite import SqliteStore
 from mock_entra.tenant.model import Directory, Tenant
 
 
@@ -28,40 +25,27 @@ class Context:
     directory: Directory
     store: Store
     keys: KeyStore
+    # Settable: ``RunningMock.shifted_clock`` swaps it for a block.
     clock: Clock = field(default=system_clock)
+    # The test controls (the app factory wires in the admin API's); none by default.
+    controls: Controls = field(default_factory=NoControls)
 
     @classmethod
     def create(
         cls, settings: MockSettings, directory: Directory, clock: Clock = system_clock
     ) -> Context:
         state = Path(settings.state_dir)
-        return cls(settings, directory, Store(state / "state.sqlite3"), KeyStore(state), clock)
+        store = SqliteStore(state / "state.sqlite3")
+        return cls(settings, directory, store, KeyStore(state), clock)
 
     # -- time ------------------------------------------------------------------------
     def now(self) -> float:
-        # The admin API can move one tenant's clock: everything a request for that
+        # The controls can move one tenant's clock: everything a request for that
         # tenant does (token times, code expiry, assertion checks) sees the shifted time.
-        return self.clock() + scope.clock_offset()
+        return self.clock() + self.controls.clock_offset()
 
     def now_dt(self) -> datetime:
         return datetime.fromtimestamp(self.now(), tz=UTC)
-
-    @cached_property
-    def runtime_tenants(self) -> RuntimeTenants:
-        return RuntimeTenants(self.store, self.directory, lambda: self.clock())
-
-    @cached_property
-    def clock_offsets(self) -> ClockOffsets:
-        return ClockOffsets(self.store, lambda: self.clock())
-
-    @cached_property
-    def journal(self) -> Journal:
-        """This process's request log (one writer per process, batched)."""
-        return Journal(self.store, lambda: self.clock())
-
-    @cached_property
-    def faults(self) -> FaultStore:
-        return FaultStore(self.store, lambda: self.clock(), lambda t: self.tenant(t).id)
 
     # -- tenants and issuers ---------------------------------------------------------
     @property
@@ -70,7 +54,7 @@ class Context:
 
     def tenant(self, id_or_domain: str) -> Tenant:
         """The tenant a path names, or Entra's AADSTS90002 answer."""
-        tenant = self.directory.tenant(id_or_domain) or self.runtime_tenants.find(id_or_domain)
+        tenant = self.directory.tenant(id_or_domain) or self.controls.runtime_tenant(id_or_domain)
         if tenant is None:
             raise InvalidRequest(
                 90002,
@@ -81,8 +65,7 @@ class Context:
 
     def all_tenants(self) -> list[Tenant]:
         """Shipped tenants and the runtime ones every worker shares."""
-        runtime = (self.runtime_tenants.find(tid) for tid in self.runtime_tenants.ids())
-        return [*self.directory.tenants, *(t for t in runtime if t is not None)]
+        return [*self.directory.tenants, *self.controls.runtime_tenants()]
 
     def issuer_v2(self, tenant_id: str) -> str:
         return issuers.issuer_v2(self.base_url, tenant_id)

@@ -92,17 +92,8 @@ class LoginRequired(OAuthError):
     error = "login_required"
 
 
-class ConsentRequired(OAuthError):
-    error = "consent_required"
-
-
 class AccessDenied(OAuthError):
     error = "access_denied"
-
-
-class TemporarilyUnavailable(OAuthError):
-    error = "temporarily_unavailable"
-    status = 503
 
 
 class ServerError(OAuthError):
@@ -110,8 +101,19 @@ class ServerError(OAuthError):
     status = 500
 
 
-class NotFound(OAuthError):
-    """Unknown tenant or path: Entra answers 400 invalid_request (90002 for tenants)."""
+def unknown_client(client_id: str, directory: str) -> UnauthorizedClient:
+    """AADSTS700016: no app ``client_id`` in this tenant (``directory``: its display name)."""
+    return UnauthorizedClient(
+        700016,
+        f"Application with identifier '{client_id[:64]}' was not found in the directory "
+        f"'{directory}'. This can happen if the application has not been installed by the "
+        "administrator of the tenant or consented to by any user in the tenant. You may have "
+        "sent your authentication request to the wrong tenant.",
+    )
 
-    error = "invalid_request"
-    status = 400
+
+def missing_parameter(name: str) -> InvalidRequest:
+    """AADSTS900144: a parameter the request must carry is absent (or empty)."""
+    return InvalidRequest(
+        900144, f"The request body must contain the following parameter: '{name}'."
+    )

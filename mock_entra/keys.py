@@ -173,11 +173,6 @@ class KeyRing:
                 self._write([*keys, key])
         return key
 
-    def drop_retired(self, older_than: float) -> None:
-        with self._locked():
-            keys = [k for k in self._read() if k.state != "retired" or k.created >= older_than]
-            self._write(keys)
-
     def jwks(self, now: float, issuer: str) -> dict[str, Any]:
         return {"keys": [k.public_jwk(issuer) for k in self.keys(now)]}
 
@@ -194,3 +189,10 @@ class KeyStore:
         if ring is None:
             ring = self._rings[tenant_id] = KeyRing(self.dir / f"{tenant_id}.json", tenant_id)
         return ring
+
+    def forget(self, tenant_id: str) -> None:
+        """Delete a tenant's keys (a runtime tenant's, on reset): a new ring starts afresh."""
+        self._rings.pop(tenant_id, None)
+        ring_file = self.dir / f"{tenant_id}.json"
+        for path in (ring_file, ring_file.with_suffix(".lock")):
+            path.unlink(missing_ok=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mock_entra.claims import Subject, mint_access_token
+from mock_entra.client_auth.credentials import ClientAcr
 from mock_entra.context import Context
 from mock_entra.errors import InvalidResource
 from mock_entra.tenant.model import ManagedIdentity, Tenant
@@ -70,7 +71,7 @@ def identity_token(ctx: Context, params: Mapping[str, str]) -> IdentityToken:
         tenant=tenant,
         client_id=identity.client_id,
         resource=resource,
-        client_acr="2",
+        client_acr=ClientAcr.CERTIFICATE,
         requested_resource=resource_name,
         app_object_id=identity.principal_id,
         extra={

@@ -7,9 +7,25 @@
   const log = document.getElementById("log");
   const form = document.getElementById("chat-form");
   const input = document.getElementById("message");
+  const status = document.getElementById("chat-status");
   const label = (name) => root.dataset[name] || name;
+  const maxChars = Number(input.getAttribute("maxlength")) || 2000;
+
+  // Follow the newest line while it grows, unless the reader scrolled up to read.
+  const nearEnd = () => log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+  function follow(stick) {
+    if (!stick) return;
+    log.scrollTop = log.scrollHeight;
+    // The log ends right above the composer: keep that in the window too.
+    if (form.getBoundingClientRect().bottom > window.innerHeight) form.scrollIntoView({ block: "end" });
+  }
+
+  function say(text) {
+    status.textContent = text || "";
+  }
 
   function add(cls, who, text) {
+    const stick = nearEnd();
     const li = document.createElement("li");
     li.className = "msg " + cls;
     const w = document.createElement("span");
@@ -20,11 +36,12 @@
     body.textContent = text || "";
     li.append(w, body);
     log.append(li);
-    li.scrollIntoView({ block: "end" });
+    follow(stick);
     return body;
   }
 
   function toolBlock(cls, title, data) {
+    const stick = nearEnd();
     const li = document.createElement("li");
     li.className = "msg tool " + cls;
     const d = document.createElement("details");
@@ -37,13 +54,20 @@
     d.append(s, pre);
     li.append(d);
     log.append(li);
-    li.scrollIntoView({ block: "end" });
+    follow(stick);
+  }
+
+  function failure(data) {
+    if (data.source !== "model") return label("backendError") + " (" + data.detail + ")";
+    return data.status === 429 ? label("modelBusy") : label("modelError") + " (" + data.detail + ")";
   }
 
   function handle(event, data, state) {
     if (event === "text") {
       if (!state.answer) state.answer = add("assistant", label("agent"), "");
+      const stick = nearEnd();
       state.answer.textContent += data.delta;
+      follow(stick); // every delta: the bubble grows below the fold otherwise
     } else if (event === "tool_call") {
       toolBlock("tool-call", label("toolCall") + ": " + data.name + " " + JSON.stringify(data.arguments), data.arguments);
       state.answer = null;
@@ -61,7 +85,7 @@
         body.append(document.createElement("br"), a);
       }
     } else if (event === "error") {
-      add("notice", "⚠", label("backendError") + " (" + data.detail + ")");
+      add("notice", "⚠", failure(data));
     }
   }
 
@@ -77,7 +101,7 @@
     if (!response.ok) {
       const body = await response.json().catch(() => ({}));
       if (response.status === 401 && body.login) { window.location.assign(body.login); return; }
-      add("notice", "⚠", label("backendError") + " (HTTP " + response.status + ")");
+      add("notice", "⚠", body.text || label("backendError") + " (HTTP " + response.status + ")");
       return;
     }
     const reader = response.body.getReader();
@@ -98,10 +122,15 @@
     }
   }
 
+  // The server's limit is the input's maxlength; say so when a paste or typing reaches it.
+  input.addEventListener("input", () => say(input.value.length >= maxChars ? label("tooLong") : ""));
+
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
+    if (root.getAttribute("aria-busy") === "true") return; // one turn at a time
     const message = input.value.trim();
-    if (!message) return;
+    if (!message) { say(label("empty")); input.focus(); return; }
+    say("");
     input.value = "";
     form.querySelector("button").disabled = true;
     root.setAttribute("aria-busy", "true");
@@ -114,4 +143,15 @@
       input.focus();
     }
   });
+
+  // Suggestions are questions to ask: a click asks it.
+  document.querySelectorAll("button.suggestion").forEach((button) => {
+    button.addEventListener("click", () => {
+      input.value = button.dataset.message;
+      form.requestSubmit();
+    });
+  });
+
+  // A reloaded page opens at its newest row, not at the top of the history.
+  log.scrollTop = log.scrollHeight;
 })();

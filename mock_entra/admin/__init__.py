@@ -1,6 +1,8 @@
 """Test control for the mock: faults, runtime tenants, clock offsets, request log, keys.
 
 Everything here lives in the shared store, so every worker process sees the same
-state. The protocol code knows nothing of it beyond three small hooks: the tenant
-lookup and clock (``Context``), token signing (``claims``) and the JWKS route.
+state. The protocol code knows nothing of this package: it receives the controls
+through ``mock_entra.controls.Controls``, which ``controls.AdminControls``
+implements and the app factory wires in; ``routes`` is the HTTP edge
+(``/_admin``) and ``middleware`` wraps every protocol request.
 """

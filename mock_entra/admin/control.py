@@ -9,24 +9,15 @@ from typing import TYPE_CHECKING, Any
 from mock_entra.admin.faults import FAULT
 from mock_entra.admin.journal import REQUEST
 from mock_entra.admin.tenants import CLOCK, TENANT, TENANT_DOMAIN
+from mock_entra.records.registry import RECORD_KINDS
 
 if TYPE_CHECKING:
+    from mock_entra.admin.controls import AdminControls
     from mock_entra.context import Context
 
-# What a reset forgets: test controls, and the state flows leave behind (codes,
-# refresh tokens, sign-in sessions, pending sign-ins, user consents, assertion ids).
-RESET_KINDS = (
-    FAULT,
-    CLOCK,
-    REQUEST,
-    "code",
-    "code_family",
-    "rt",
-    "session",
-    "authreq",
-    "consent",
-    "jti",
-)
+# The test controls' own kinds; a reset forgets them and every record the flows left
+# behind (codes, refresh tokens, sign-in sessions, pending sign-ins, consents, jtis).
+CONTROL_KINDS = (TENANT, TENANT_DOMAIN, FAULT, CLOCK, REQUEST)
 
 
 def is_loopback(host: str | None) -> bool:
@@ -54,17 +45,19 @@ def admin_allowed(ctx: Context, client_host: str | None, authorization: str | No
     )
 
 
-def reset(ctx: Context) -> dict[str, int]:
+def reset(admin: AdminControls) -> dict[str, int]:
     """Back to the start: shipped tenants and keys stay, everything else goes."""
+    store = admin.ctx.store
     removed = {"runtime_tenants": 0}
-    ctx.journal.flush()  # so that nothing this worker logged before the reset lands after it
-    for tenant_id in ctx.runtime_tenants.ids():
-        if ctx.runtime_tenants.delete(tenant_id):
+    admin.journal.flush()  # so that nothing this worker logged before the reset lands after it
+    for tenant_id in admin.runtime.ids():
+        if admin.runtime.delete(tenant_id):
             removed["runtime_tenants"] += 1
-            for suffix in (".json", ".lock"):
-                (ctx.keys.dir / f"{tenant_id}{suffix}").unlink(missing_ok=True)
-    for kind in (TENANT, TENANT_DOMAIN, *RESET_KINDS):
-        removed[kind] = ctx.store.delete_kind(kind)
+            admin.ctx.keys.forget(tenant_id)
+    for kind in CONTROL_KINDS:
+        removed[kind] = store.delete_kind(kind)
+    for record in RECORD_KINDS:
+        removed[record.KIND] = record.forget_all(store)
     return removed
 
 
@@ -76,11 +69,9 @@ def key_states(ctx: Context, tenant_id: str) -> dict[str, Any]:
     }
 
 
-def tenants(ctx: Context) -> list[dict[str, Any]]:
-    shipped = [{"id": t.id, "domain": t.domain, "runtime": False} for t in ctx.directory.tenants]
-    runtime = []
-    for tenant_id in ctx.runtime_tenants.ids():
-        tenant = ctx.runtime_tenants.find(tenant_id)
-        if tenant is not None:
-            runtime.append({"id": tenant.id, "domain": tenant.domain, "runtime": True})
+def tenants(admin: AdminControls) -> list[dict[str, Any]]:
+    shipped = [
+        {"id": t.id, "domain": t.domain, "runtime": False} for t in admin.ctx.directory.tenants
+    ]
+    runtime = [{"id": t.id, "domain": t.domain, "runtime": True} for t in admin.runtime_tenants()]
     return shipped + runtime

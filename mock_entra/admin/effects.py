@@ -7,17 +7,15 @@ well-formed as a real one (scenario B15).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.responses import JSONResponse, Response
 
-from mock_entra.admin import scope
-from mock_entra.admin.faults import JWKS_EFFECTS
+from mock_entra.admin import request_scope
+from mock_entra.admin.faults import JWKS_EFFECTS, FaultStore
 from mock_entra.errors import OAuthError
-
-if TYPE_CHECKING:
-    from mock_entra.context import Context
 
 _NO_STORE = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache"}
 # Entra's answer when a service behind it is unavailable (AADSTS90033-style text).
@@ -83,15 +81,17 @@ def truncated(body: bytes, keep_bytes: int | None) -> bytes:
     return body[: min(keep, max(len(body) - 1, 0))]
 
 
-def broken_jwks(ctx: Context, document: dict[str, Any]) -> Response | None:
+def broken_jwks(
+    faults: FaultStore, now: Callable[[], datetime], document: dict[str, Any]
+) -> Response | None:
     """The JWKS answer a matching ``jwks`` fault asks for, or None to serve it intact."""
-    current = scope.current()
-    fault = ctx.faults.first(current, JWKS_EFFECTS) if current else None
+    current = request_scope.current()
+    fault = faults.first(current, JWKS_EFFECTS) if current else None
     if fault is None:
         return None
     mode = fault["mode"]
     if mode == "down":
-        body = entra_error(ctx.now_dt(), "temporarily_unavailable", *_TRANSIENT)
+        body = entra_error(now(), "temporarily_unavailable", *_TRANSIENT)
         return JSONResponse(body, status_code=503, headers=_NO_STORE)
     if mode == "no_n":
         keys = [{k: v for k, v in key.items() if k != "n"} for key in document["keys"]]

@@ -19,8 +19,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from entra_kit.settings import first_error
-from mock_entra.admin.scope import Endpoint, RequestScope
-from mock_entra.store import Store
+from mock_entra.admin.request_scope import Endpoint, RequestScope
+from mock_entra.store.engine import Store
 
 FAULT = "fault"
 # A fault without ttl_seconds stays until deleted, reset or used up.

@@ -14,8 +14,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from mock_entra.admin.scope import RequestScope
-from mock_entra.store import Store
+from mock_entra.admin.request_scope import RequestScope
+from mock_entra.store.engine import Store
 
 REQUEST = "request"
 RETENTION = 3600.0
@@ -85,6 +85,10 @@ class Journal:
         # workers from queueing behind each other's write lock.
         self._pending: list[tuple[str, dict[str, Any], float]] = []
         self._lock = threading.Lock()
+        # Held from taking a batch until it is written: a reader's flush then waits for a
+        # batch the background thread has taken but not yet committed, instead of reading
+        # the log without it.
+        self._writing = threading.Lock()
         self._flusher: threading.Thread | None = None
 
     def record(
@@ -136,11 +140,12 @@ class Journal:
             self.store.delete_kind(REQUEST, expired_at=now)
 
     def flush(self) -> None:
-        """Write what this process has logged so far."""
-        with self._lock:
-            batch, self._pending = self._pending, []
-        if batch:
-            self.store.put_many(REQUEST, batch)
+        """Write what this process has logged so far (a batch in flight included)."""
+        with self._writing:
+            with self._lock:
+                batch, self._pending = self._pending, []
+            if batch:
+                self.store.put_many(REQUEST, batch)
 
     def _flush_forever(self) -> None:
         while True:

@@ -19,14 +19,14 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
-from mock_entra.admin import scope
+from mock_entra.admin import request_scope
 from mock_entra.admin.effects import response_for, truncated
 from mock_entra.admin.faults import RESPONSE_EFFECTS
-from mock_entra.admin.requests import classify, describe, parse_params
-from mock_entra.admin.scope import RequestScope
+from mock_entra.admin.request_scope import RequestScope
+from mock_entra.admin.requests import classify, peek_params, scope_of
 
 if TYPE_CHECKING:
-    from mock_entra.context import Context
+    from mock_entra.admin.controls import AdminControls
 
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -73,10 +73,10 @@ async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
 
 
 class ControlMiddleware:
-    def __init__(self, app: ASGIApp, ctx: Context) -> None:
+    def __init__(self, app: ASGIApp, admin: AdminControls) -> None:
         self.app = app
-        self.ctx = ctx
-        self.journal = ctx.journal
+        self.admin = admin
+        self.journal = admin.journal
         self.worker = str(os.getpid()).encode()
 
     async def __call__(
@@ -115,9 +115,9 @@ class ControlMiddleware:
             and int(length) <= _PEEK_LIMIT
         ):
             body, receive = await _read_body(receive)
-        params = parse_params(scope_.get("query_string", b""), body)
+        params = peek_params(scope_.get("query_string", b""), body)
         authorization = _header(scope_, b"authorization")
-        req = describe(self.ctx, route[0], route[1], params, authorization)
+        req = scope_of(self.admin, route[0], route[1], params, authorization)
         recorded = False
 
         def record(status: int, error: dict[str, Any] | None) -> None:
@@ -134,18 +134,18 @@ class ControlMiddleware:
                 error=error,
             )
 
-        token = scope.enter(req)
+        token = request_scope.enter(req)
         try:
             await self._answer(req, scope_, receive, _observing(send, record))
         finally:
-            scope.leave(token)
+            request_scope.leave(token)
             if not recorded:  # the app raised; the error handler outside answers 500
                 record(500, None)
 
     async def _answer(
         self, req: RequestScope, scope_: MutableMapping[str, Any], receive: Receive, send: Send
     ) -> None:
-        fault = self.ctx.faults.first(req, RESPONSE_EFFECTS)
+        fault = self.admin.faults.first(req, RESPONSE_EFFECTS)
         if fault is None:
             await self.app(scope_, receive, send)
             return
@@ -157,7 +157,7 @@ class ControlMiddleware:
         elif effect == "truncate":
             await self.app(scope_, receive, _truncating(send, fault.get("keep_bytes")))
         else:
-            await response_for(fault, self.ctx.now_dt())(scope_, receive, send)
+            await response_for(fault, self.admin.ctx.now_dt())(scope_, receive, send)
 
 
 def _observing(send: Send, record: Callable[[int, dict[str, Any] | None], None]) -> Send:

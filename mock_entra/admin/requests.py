@@ -7,19 +7,23 @@ assertion's ``oid`` is only used to pick a fault, never to issue anything).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
 from entra_kit.jose import peek_claims
-from mock_entra.admin.scope import Endpoint, RequestScope
+from mock_entra.admin.request_scope import Endpoint, RequestScope
+from mock_entra.client_auth.credentials import basic_credentials
 from mock_entra.errors import OAuthError
+from mock_entra.grants import authorization_code, on_behalf_of, refresh_token
+from mock_entra.records.codes import AuthorizationCode
+from mock_entra.records.pending import PendingAuthorization
+from mock_entra.records.refresh_tokens import RefreshToken
 from mock_entra.tenant.model import Tenant
 
 if TYPE_CHECKING:
+    from mock_entra.admin.controls import AdminControls
     from mock_entra.context import Context
 
 _ROUTE_TABLE: tuple[tuple[str, Endpoint], ...] = (
@@ -47,8 +51,12 @@ def classify(path: str) -> tuple[Endpoint, str] | None:
     return None
 
 
-def parse_params(query: bytes, body: bytes) -> dict[str, str]:
-    """Query and urlencoded form together (first value wins); never raises."""
+def peek_params(query: bytes, body: bytes) -> dict[str, str]:
+    """Query and urlencoded form together, leniently (first value wins); never raises.
+
+    The routes parse strictly (``authorize.params.parse_urlencoded``, the token form)
+    and refuse what is malformed; this only picks the scope and the log's fields.
+    """
     params: dict[str, str] = {}
     for raw in (query, body):
         try:
@@ -61,13 +69,11 @@ def parse_params(query: bytes, body: bytes) -> dict[str, str]:
 
 
 def _basic_client(authorization: str | None) -> str | None:
-    if not authorization or not authorization.lower().startswith("basic "):
-        return None
     try:
-        decoded = base64.b64decode(authorization[6:].strip()).decode()
-    except (ValueError, binascii.Error):
+        basic = basic_credentials(authorization)
+    except ValueError:  # the token endpoint refuses it; no client to name
         return None
-    return unquote(decoded.partition(":")[0]) or None
+    return basic[0] if basic and basic[0] else None
 
 
 def _client(params: Mapping[str, str], authorization: str | None) -> str | None:
@@ -87,13 +93,13 @@ def _user_hint(ctx: Context, endpoint: Endpoint, params: Mapping[str, str]) -> s
     if endpoint != "token":
         return None
     grant = params.get("grant_type")
-    if grant == "authorization_code" and params.get("code"):
-        record = ctx.store.expired("code", params["code"][:4096])
-        return str(record["user"]) if record else None
-    if grant == "refresh_token" and params.get("refresh_token"):
-        record = ctx.store.expired("rt", params["refresh_token"][:4096])
-        return str(record["user"]) if record else None
-    if grant == "urn:ietf:params:oauth:grant-type:jwt-bearer":
+    if grant == authorization_code.GRANT_TYPE and params.get("code"):
+        code = AuthorizationCode.peek(ctx.store, params["code"][:4096])
+        return code.user if code else None
+    if grant == refresh_token.GRANT_TYPE and params.get("refresh_token"):
+        token = RefreshToken.peek(ctx.store, params["refresh_token"][:4096])
+        return token.user if token else None
+    if grant == on_behalf_of.GRANT_TYPE:
         claims = peek_claims(params.get("assertion", ""))
         return str(claims.get("oid") or claims.get("upn") or "") or None
     return params.get("username")
@@ -104,9 +110,8 @@ def _authreq_client(ctx: Context, params: Mapping[str, str]) -> str | None:
     request_id = params.get("request_id", "")
     if not request_id or len(request_id) > 64:
         return None
-    record = ctx.store.get("authreq", request_id, ctx.now())
-    request = (record or {}).get("request") or {}
-    return str(request["client_id"]) if request.get("client_id") else None
+    pending = PendingAuthorization.find(ctx.store, request_id, ctx.now())
+    return pending.request.client_id if pending and pending.request.client_id else None
 
 
 def _managed_identity_tenant(
@@ -120,14 +125,15 @@ def _managed_identity_tenant(
     return None, selector
 
 
-def describe(
-    ctx: Context,
+def scope_of(
+    admin: AdminControls,
     endpoint: Endpoint,
     segment: str,
     params: Mapping[str, str],
     authorization: str | None,
 ) -> RequestScope:
     """The request's scope for fault matching, the per-tenant clock and the log."""
+    ctx = admin.ctx
     tenant: Tenant | None = None
     client: str | None
     if endpoint == "managed_identity":
@@ -151,5 +157,5 @@ def describe(
         client_id=client.lower()[:128] if client else None,
         user_keys=user_keys,
         grant_type=params.get("grant_type") if endpoint == "token" else None,
-        clock_offset=ctx.clock_offsets.get(tenant.id) if tenant else 0.0,
+        clock_offset=admin.clock_offsets.get(tenant.id) if tenant else 0.0,
     )

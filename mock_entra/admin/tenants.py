@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from entra_kit.ids import as_guid
 from entra_kit.settings import first_error
-from mock_entra.store import Store
+from mock_entra.store.engine import Store
 from mock_entra.tenant.model import Directory, Tenant
 
 TENANT = "tenant"

@@ -1,8 +1,8 @@
-"""The signing-time hook: claim overrides and signing-key faults on issued tokens.
+"""The token hook: claim overrides and signing-key faults on issued tokens.
 
-``claims.mint_*`` call :func:`apply_token_faults` just before signing. Outside an
-HTTP request (``mock-entra token``) nothing applies: faults are a test tool for
-what the endpoints answer.
+``AdminControls.before_signing`` calls :func:`apply_token_faults` just before a
+token is signed. Outside an HTTP request nothing applies: faults are a test tool
+for what the endpoints answer.
 """
 
 from __future__ import annotations
@@ -10,16 +10,11 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Literal
 
-from mock_entra.admin import scope
-from mock_entra.admin.faults import TOKEN_EFFECTS
+from mock_entra.admin import request_scope
+from mock_entra.admin.faults import TOKEN_EFFECTS, FaultStore
+from mock_entra.controls import UnsignedToken
 from mock_entra.keys import SigningKey, generate_key
-
-if TYPE_CHECKING:
-    from mock_entra.context import Context
-
-TokenKind = Literal["access", "id"]
 
 _unpublished: SigningKey | None = None
 _unpublished_lock = threading.Lock()
@@ -34,31 +29,23 @@ def unpublished_key() -> SigningKey:
         return _unpublished
 
 
-def apply_token_faults(
-    ctx: Context,
-    kind: TokenKind,
-    claims: dict[str, Any],
-    key: SigningKey | None,
-    *,
-    tenant_id: str,
-    client_id: str,
-    user_keys: frozenset[str],
-) -> tuple[dict[str, Any], SigningKey | None]:
-    """The claims and key to sign with, after the faults that match this token."""
-    current = scope.current()
+def apply_token_faults(faults: FaultStore, token: UnsignedToken) -> UnsignedToken:
+    """The token to sign, after the faults that match who it is for."""
+    current = request_scope.current()
     if current is None:
-        return claims, key
+        return token
     # Match on who the token is for, which the request alone may not tell (OBO, refresh).
     # ``applied`` stays shared: a fault spends one use per request, not per token.
     subject = replace(
         current,
-        tenant_id=tenant_id,
-        client_id=client_id,
-        user_keys=user_keys or current.user_keys,
+        tenant_id=token.tenant_id,
+        client_id=token.client_id,
+        user_keys=token.user_keys or current.user_keys,
         applied=current.applied,
     )
-    for fault in ctx.faults.take(subject, TOKEN_EFFECTS):
-        if fault["token"] not in (kind, "both"):
+    claims, key = token.claims, token.key
+    for fault in faults.take(subject, TOKEN_EFFECTS):
+        if fault["token"] not in (token.kind, "both"):
             continue
         if fault["effect"] == "claims":
             claims = {k: v for k, v in claims.items() if k not in fault["remove_claims"]}
@@ -67,4 +54,4 @@ def apply_token_faults(
             key = None
         else:
             key = unpublished_key()
-    return claims, key
+    return replace(token, claims=claims, key=key)

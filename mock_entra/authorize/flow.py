@@ -1,8 +1,8 @@
 """What happens after a request is valid: sign-in needed?, consent needed?, issue the code.
 
-The pending request lives in the store (kind ``authreq``, 10 minutes) between the
-pages, so any worker can continue it. The code record's shape is a contract
-with the token endpoint (docs/CONTRACTS.md).
+The pending request is a ``PendingAuthorization`` record between the pages, so any
+worker can continue it; the code is an ``AuthorizationCode`` record, whose shape is
+a contract with the token endpoint (docs/CONTRACTS.md).
 https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow
 """
 
@@ -10,42 +10,17 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from mock_entra.authorize.request import AuthorizeRequest
-from mock_entra.authorize.session import Session
 from mock_entra.consent import consented_scopes
 from mock_entra.context import Context
+from mock_entra.records.codes import AuthorizationCode
+from mock_entra.records.pending import Auth, PendingAuthorization
+from mock_entra.records.sessions import SsoSession
 from mock_entra.scopes import DEFAULT, parse_scopes
 from mock_entra.tenant.model import Tenant, User
 
-AUTHREQ = "authreq"
-AUTHREQ_TTL = 600  # Entra's sign-in flow token lasts about as long as a code
-CODE = "code"
-# Entra's codes start with a version marker ("0.A…"); keep the look, not the content.
-CODE_PREFIX = "0.A"
-
-
-@dataclass(frozen=True)
-class Auth:
-    """Who signed in for a pending request, and how."""
-
-    user: str  # oid
-    sid: str
-    auth_time: float
-    amr: tuple[str, ...] = ("pwd",)
-
-    @classmethod
-    def of(cls, session: Session) -> Auth:
-        return cls(session.user, session.sid, session.auth_time, session.amr)
-
-
-@dataclass(frozen=True)
-class Pending:
-    request_id: str
-    request: AuthorizeRequest
-    auth: Auth | None
-    created: float
+_MAX_REQUEST_ID = 64
 
 
 @dataclass(frozen=True)
@@ -59,54 +34,30 @@ def save(
     ctx: Context,
     req: AuthorizeRequest,
     auth: Auth | None = None,
-    request_id: str | None = None,
-    created: float | None = None,
+    pending: PendingAuthorization | None = None,
 ) -> str:
-    request_id = request_id or secrets.token_urlsafe(24)
-    created = ctx.now() if created is None else created
-    value: dict[str, Any] = {
-        "request": req.to_dict(),
-        "auth": None
-        if auth is None
-        else {
-            "user": auth.user,
-            "sid": auth.sid,
-            "auth_time": auth.auth_time,
-            "amr": list(auth.amr),
-        },
-        "created": created,
-    }
-    ctx.store.put(AUTHREQ, request_id, value, created + AUTHREQ_TTL)
+    """Store the request (again, keeping the id and deadline of ``pending``); its id."""
+    request_id = pending.request_id if pending else secrets.token_urlsafe(24)
+    created = pending.created if pending else ctx.now()
+    PendingAuthorization(request_id, req, auth, created).save_pending(ctx.store)
     return request_id
 
 
-def load(ctx: Context, request_id: str | None, tenant: Tenant) -> Pending | None:
+def load(ctx: Context, request_id: str | None, tenant: Tenant) -> PendingAuthorization | None:
     """The pending request, if it exists, is fresh and belongs to ``tenant``."""
-    if not request_id or len(request_id) > 64:
+    if not request_id or len(request_id) > _MAX_REQUEST_ID:
         return None
-    value = ctx.store.get(AUTHREQ, request_id, ctx.now())
-    if value is None:
-        return None
-    req = AuthorizeRequest.from_dict(value["request"])
-    if req.tenant != tenant.id:
-        return None
-    raw = value.get("auth")
-    auth = (
-        None
-        if raw is None
-        else Auth(raw["user"], raw["sid"], float(raw["auth_time"]), tuple(raw.get("amr", ["pwd"])))
-    )
-    return Pending(request_id, req, auth, float(value["created"]))
+    pending = PendingAuthorization.find(ctx.store, request_id, ctx.now())
+    return pending if pending is not None and pending.request.tenant == tenant.id else None
 
 
 def finish(ctx: Context, request_id: str) -> bool:
     """Use a pending request up; False when another submit already did (one code per request)."""
-    used = ctx.store.consume(AUTHREQ, request_id, ctx.now())
-    return used.value is not None and not used.replayed
+    return PendingAuthorization.finish(ctx.store, request_id, ctx.now())
 
 
 # -- decisions ----------------------------------------------------------------------
-def needs_sign_in(req: AuthorizeRequest, found: tuple[Session, User] | None, now: float) -> bool:
+def needs_sign_in(req: AuthorizeRequest, found: tuple[SsoSession, User] | None, now: float) -> bool:
     """OIDC Core §3.1.2.1: prompt=login/select_account, max_age, and a login_hint for someone else."""
     if found is None or req.prompt in ("login", "select_account"):
         return True
@@ -161,23 +112,23 @@ def resolve_user(tenant: Tenant, username: str) -> User | None:
 
 # -- the code -------------------------------------------------------------------------
 def issue_code(ctx: Context, tenant: Tenant, req: AuthorizeRequest, auth: Auth) -> str:
-    """A one-time code (store kind ``code``) with the exact record the token endpoint redeems."""
-    code = CODE_PREFIX + secrets.token_urlsafe(48)
+    """A one-time code with the exact record the token endpoint redeems."""
     now = ctx.now()
-    record: dict[str, Any] = {
-        "tenant": tenant.id,
-        "client_id": req.client_id,
-        "redirect_uri": req.redirect_uri,
-        "scope": req.scope,
-        "user": auth.user,
-        "nonce": req.nonce,
-        "code_challenge": req.code_challenge,
-        "code_challenge_method": req.code_challenge_method,
-        "auth_time": auth.auth_time,
-        "amr": list(auth.amr),
-        "sid": auth.sid,
-        "claims": req.claims,
-        "issued": now,
-    }
-    ctx.store.put(CODE, code, record, now + tenant.lifetimes.authorization_code)
-    return code
+    code = AuthorizationCode(
+        AuthorizationCode.new_key(),
+        tenant=tenant.id,
+        client_id=req.client_id,
+        redirect_uri=req.redirect_uri,
+        scope=req.scope,
+        user=auth.user,
+        nonce=req.nonce,
+        code_challenge=req.code_challenge,
+        code_challenge_method=req.code_challenge_method,
+        auth_time=auth.auth_time,
+        amr=auth.amr,
+        sid=auth.sid,
+        claims=req.claims,
+        issued=now,
+    )
+    code.save(ctx.store, now + tenant.lifetimes.authorization_code)
+    return code.key

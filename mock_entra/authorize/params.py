@@ -25,7 +25,7 @@ def too_long() -> InvalidRequest:
     return InvalidRequest(90015, "Requested query string is too long.")
 
 
-def parse_params(raw: str) -> dict[str, str]:
+def parse_urlencoded(raw: str) -> dict[str, str]:
     """``a=1&b=2`` -> {"a": "1", "b": "2"}; duplicates and oversize are refused.
 
     Empty values count as absent (Entra treats ``state=`` like no state).
@@ -63,14 +63,14 @@ def parse_body(body: bytes, content_type: str | None) -> dict[str, str]:
         text = body.decode("ascii")  # urlencoded bodies are ASCII by definition
     except UnicodeDecodeError as exc:
         raise InvalidRequest(90100, "The request body is not a valid form.") from exc
-    return parse_params(text)
+    return parse_urlencoded(text)
 
 
 async def read_params(request: Request) -> dict[str, str]:
     """Query (GET) or urlencoded body (POST), read with a size cap before parsing."""
     if request.method != "POST":
         try:
-            return parse_params(request.scope["query_string"].decode("ascii"))
+            return parse_urlencoded(request.scope["query_string"].decode("ascii"))
         except UnicodeDecodeError as exc:
             raise InvalidRequest(90100, "The request is malformed.") from exc
     body = b""

@@ -16,11 +16,13 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from entra_kit.ids import is_guid
 from mock_entra.errors import (
     InvalidRequest,
     OAuthError,
-    UnauthorizedClient,
     UnsupportedResponseType,
+    missing_parameter,
+    unknown_client,
 )
 from mock_entra.scopes import parse_scopes
 from mock_entra.settings import MockSettings
@@ -30,7 +32,6 @@ PROMPTS = frozenset({"login", "none", "select_account", "consent"})
 RESPONSE_MODES = frozenset({"query", "form_post", "fragment"})
 # RFC 7636 §4.2: code_challenge is 43..128 characters of the unreserved set.
 _CHALLENGE = re.compile(r"[A-Za-z0-9\-._~]{43,128}")
-_GUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Redirectable(Exception):
 
 @dataclass(frozen=True)
 class AuthorizeRequest:
-    """A validated authorize request; stored as store kind ``authreq``."""
+    """A validated authorize request (a ``PendingAuthorization`` record keeps it between pages)."""
 
     tenant: str
     client_id: str
@@ -89,35 +90,26 @@ class AuthorizeRequest:
         return cls(**known)
 
 
-def _missing(name: str) -> InvalidRequest:
-    return InvalidRequest(
-        900144, f"The request body must contain the following parameter: '{name}'."
-    )
+def _required(params: dict[str, str], name: str) -> str:
+    """AADSTS900144 for a parameter the request must carry."""
+    value = params.get(name)
+    if not value:
+        raise missing_parameter(name)
+    return value
 
 
 def check_client(tenant: Tenant, params: dict[str, str]) -> Application:
     """AADSTS700016: the client must be registered in *this* tenant (A2)."""
-    client_id = params.get("client_id")
-    if not client_id:
-        raise _missing("client_id")
-    app = tenant.app(client_id.lower()) if _GUID.fullmatch(client_id) else None
+    client_id = _required(params, "client_id")
+    app = tenant.app(client_id.lower()) if is_guid(client_id, any_case=True) else None
     if app is None:
-        raise UnauthorizedClient(
-            700016,
-            f"Application with identifier '{client_id[:64]}' was not found in the "
-            f"directory '{tenant.display_name or tenant.domain}'. This can happen if the "
-            "application has not been installed by the administrator of the tenant or "
-            "consented to by any user in the tenant. You may have sent your authentication "
-            "request to the wrong tenant.",
-        )
+        raise unknown_client(client_id, tenant.display_name or tenant.domain)
     return app
 
 
 def check_redirect_uri(app: Application, params: dict[str, str]) -> str:
     """AADSTS50011: exact match against the registered list (A1), never a prefix match."""
-    redirect_uri = params.get("redirect_uri")
-    if not redirect_uri:
-        raise _missing("redirect_uri")
+    redirect_uri = _required(params, "redirect_uri")
     if redirect_uri not in app.redirect_uris:
         raise InvalidRequest(
             50011,
@@ -148,9 +140,7 @@ def check_response_mode(params: dict[str, str]) -> str:
 
 def check_response_type(app: Application, params: dict[str, str]) -> str:
     """Only ``code``. Implicit types: AADSTS700054 (A5); the mock never issues them."""
-    response_type = params.get("response_type")
-    if not response_type:
-        raise _missing("response_type")
+    response_type = _required(params, "response_type")
     if response_type == "code":
         return response_type
     if _is_implicit(response_type):
@@ -198,9 +188,9 @@ def check_pkce(
     method = params.get("code_challenge_method")
     if challenge is None:
         if method is not None:
-            raise _missing("code_challenge")
+            raise missing_parameter("code_challenge")
         if settings.require_pkce or app.public_client:
-            raise _missing("code_challenge")
+            raise missing_parameter("code_challenge")
         return None, None
     method = method or "plain"  # RFC 7636 §4.3: absent means plain
     if method not in ("S256", "plain"):

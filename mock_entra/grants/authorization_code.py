@@ -6,7 +6,6 @@ https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#red
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,36 +13,18 @@ from mock_entra import pkce
 from mock_entra.claims import public_sid
 from mock_entra.context import Context
 from mock_entra.errors import InvalidGrant
-from mock_entra.grants.common import (
-    TokenRequest,
-    delegated_grant,
-    malformed_grant,
-    user_token_response,
-)
+from mock_entra.grants.base import Grant
+from mock_entra.grants.consumable import Consumable, redeem
+from mock_entra.grants.delegated import delegated_grant, first_refresh_token, user_token_response
+from mock_entra.grants.request import TokenRequest
 from mock_entra.policies import interactive_amr
+from mock_entra.records.codes import AuthorizationCode, CodeFamily
+from mock_entra.records.refresh_tokens import RefreshToken, SignIn
 from mock_entra.scopes import parse_scopes
 from mock_entra.tenant.model import Tenant
 
 GRANT_TYPE = "authorization_code"
 _CODE = re.compile(r"^[A-Za-z0-9\-._~]{16,2048}$")
-
-
-def _revoke_first_redemption(req: TokenRequest, code: str) -> None:
-    """RFC 6749 10.5: a replayed code should revoke what its first redemption issued."""
-    family = req.ctx.store.expired("code_family", code)
-    if family:
-        req.ctx.store.update_where("rt", "family", family["family"], {"revoked": True})
-
-
-def precheck(ctx: Context, tenant: Tenant, params: Mapping[str, str]) -> None:
-    """Before client authentication: a code from another tenant is named as such (B7).
-
-    The client may not even exist in this tenant, and Entra still answers 700005.
-    """
-    code = params.get("code") or ""
-    rec = ctx.store.expired("code", code) if _CODE.match(code) else None
-    if rec is not None and rec["tenant"] != tenant.id:
-        raise _other_tenant()
 
 
 def _other_tenant() -> InvalidGrant:
@@ -53,16 +34,43 @@ def _other_tenant() -> InvalidGrant:
     )
 
 
-def check_code_record(req: TokenRequest, rec: dict[str, Any]) -> None:
-    if rec["tenant"] != req.tenant.id:
+CODE = Consumable(
+    parameter="code",
+    record=AuthorizationCode,
+    well_formed=lambda code: bool(_CODE.match(code)),
+    replayed=lambda: InvalidGrant(
+        54005,
+        "OAuth2 Authorization code was already redeemed, please retry with a new "
+        "valid code or use an existing refresh token.",
+    ),
+    expired=lambda: InvalidGrant(
+        70008,
+        "The provided authorization code or refresh token has expired due to "
+        "inactivity. Send a new interactive authorization request for this user and "
+        "resource.",
+    ),
+    other_tenant=_other_tenant,
+    other_client=lambda: InvalidGrant(
+        70000,
+        "The provided value for the 'code' parameter is not valid. The code was "
+        "issued to another client.",
+    ),
+)
+
+
+def precheck(ctx: Context, tenant: Tenant, params: Mapping[str, str]) -> None:
+    """Before client authentication: a code from another tenant is named as such (B7).
+
+    The client may not even exist in this tenant, and Entra still answers 700005.
+    """
+    code = params.get("code") or ""
+    issued_in = AuthorizationCode.tenant_of(ctx.store, code) if _CODE.match(code) else None
+    if issued_in is not None and issued_in != tenant.id:
         raise _other_tenant()
-    if rec["client_id"] != req.client.app.client_id:
-        raise InvalidGrant(
-            70000,
-            "The provided value for the 'code' parameter is not valid. The code was "
-            "issued to another client.",
-        )
-    if req.params.get("redirect_uri") != rec["redirect_uri"]:
+
+
+def check_redirect_uri(req: TokenRequest, code: AuthorizationCode) -> None:
+    if req.params.get("redirect_uri") != code.redirect_uri:
         raise InvalidGrant(
             70000,
             "The provided value for the 'redirect_uri' is not valid. The value must "
@@ -70,8 +78,8 @@ def check_code_record(req: TokenRequest, rec: dict[str, Any]) -> None:
         )
 
 
-def check_pkce(rec: dict[str, Any], verifier: str | None) -> None:
-    challenge = rec.get("code_challenge")
+def check_pkce(code: AuthorizationCode, verifier: str | None) -> None:
+    challenge = code.code_challenge
     if challenge and not verifier:
         raise InvalidGrant(
             50148,
@@ -88,9 +96,7 @@ def check_pkce(rec: dict[str, Any], verifier: str | None) -> None:
     if (
         challenge
         and verifier
-        and not pkce.verifier_matches(
-            challenge, rec.get("code_challenge_method") or "plain", verifier
-        )
+        and not pkce.verifier_matches(challenge, code.code_challenge_method or "plain", verifier)
     ):
         raise InvalidGrant(
             501481,
@@ -99,55 +105,31 @@ def check_pkce(rec: dict[str, Any], verifier: str | None) -> None:
         )
 
 
-def handle(req: TokenRequest) -> dict[str, Any]:
-    ctx = req.ctx
-    code = req.require("code")
-    if not _CODE.match(code):
-        raise malformed_grant()
-    consumed = ctx.store.consume("code", code, ctx.now())
-    if consumed.replayed:
-        _revoke_first_redemption(req, code)
-        raise InvalidGrant(
-            54005,
-            "OAuth2 Authorization code was already redeemed, please retry with a new "
-            "valid code or use an existing refresh token.",
-        )
-    if consumed.value is None:
-        if ctx.store.expired("code", code) is not None:
-            raise InvalidGrant(
-                70008,
-                "The provided authorization code or refresh token has expired due to "
-                "inactivity. Send a new interactive authorization request for this user and "
-                "resource.",
-            )
-        raise malformed_grant()
-    rec = consumed.value
-    check_code_record(req, rec)
-    check_pkce(rec, req.params.get("code_verifier"))
+def _sign_in(code: AuthorizationCode, mfa_policy_applies: bool) -> SignIn:
+    """The interactive sign-in behind the code, as its tokens state it."""
+    amr, acrs = interactive_amr(code.claims, list(code.amr) or ["pwd"])
+    if mfa_policy_applies:
+        amr = sorted({*amr, "mfa"})  # the interactive sign-in performed what the policy wants
+    return SignIn(public_sid(code.sid), code.auth_time, tuple(amr), tuple(acrs))
 
-    user = req.tenant.user(rec["user"])
+
+def handle(req: TokenRequest) -> dict[str, Any]:
+    code = redeem(req, CODE)
+    check_redirect_uri(req, code)
+    check_pkce(code, req.params.get("code_verifier"))
+    user = req.tenant.user(code.user)
     if user is None:
         raise InvalidGrant(50034, "The user account does not exist in the directory.")
-    scopes = parse_scopes(req.tenant, req.params.get("scope") or rec["scope"])
-    resource, granted = delegated_grant(req, scopes, user)
-    family = secrets.token_hex(16)
-    ctx.store.put("code_family", code, {"family": family}, ctx.now() + 3600)
-    amr, acrs = interactive_amr(rec.get("claims"), rec.get("amr") or ["pwd"])
-    if any(p.applies(resource, user, req.client.app.client_id) for p in req.tenant.mfa_policies):
-        amr = sorted({*amr, "mfa"})  # the interactive sign-in performed what the policy wants
-    session = {
-        "sid": public_sid(rec.get("sid")),
-        "auth_time": rec.get("auth_time"),
-        "amr": amr,
-        "acrs": acrs,
-    }
-    return user_token_response(
-        req,
-        user=user,
-        scopes=scopes,
-        resource=resource,
-        granted=granted,
-        session=session,
-        family=family if scopes.wants_refresh_token else None,
-        nonce=rec.get("nonce"),
-    )
+    scopes = parse_scopes(req.tenant, req.params.get("scope") or code.scope)
+    delegation = delegated_grant(req, scopes, user)
+    # Remembered even without a refresh token: a replay must find what there is to revoke.
+    family = RefreshToken.new_family()
+    CodeFamily.remember(req.ctx.store, code.key, family, req.ctx.now())
+    client_id = req.client.app.client_id
+    mfa = any(p.applies(delegation.resource, user, client_id) for p in req.tenant.mfa_policies)
+    sign_in = _sign_in(code, mfa)
+    refresh = first_refresh_token(req, delegation, sign_in, family)
+    return user_token_response(req, delegation, sign_in, refresh, nonce=code.nonce)
+
+
+GRANT = Grant(GRANT_TYPE, handle, public_clients=True, precheck=precheck)

@@ -9,7 +9,8 @@ from typing import Any
 
 from mock_entra.claims import Subject, mint_access_token
 from mock_entra.errors import InvalidScope
-from mock_entra.grants.common import TokenRequest
+from mock_entra.grants.base import Grant
+from mock_entra.grants.request import TokenRequest
 from mock_entra.scopes import DEFAULT, parse_scopes
 
 GRANT_TYPE = "client_credentials"
@@ -51,3 +52,6 @@ def handle(req: TokenRequest) -> dict[str, Any]:
         "ext_expires_in": expires_in,
         "access_token": token,
     }
+
+
+GRANT = Grant(GRANT_TYPE, handle)

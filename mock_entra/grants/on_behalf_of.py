@@ -13,9 +13,12 @@ from typing import Any
 
 from entra_kit.jose import graph_signed_form, peek_jwt
 from mock_entra.errors import InvalidGrant, InvalidRequest
-from mock_entra.grants.common import TokenRequest, delegated_grant, user_token_response
+from mock_entra.grants.base import Grant
+from mock_entra.grants.delegated import delegated_grant, first_refresh_token, user_token_response
+from mock_entra.grants.request import TokenRequest
 from mock_entra.jwt import verify_rs256
 from mock_entra.policies import check_mfa
+from mock_entra.records.refresh_tokens import SignIn
 from mock_entra.scopes import parse_scopes
 from mock_entra.tenant.model import Application
 
@@ -114,19 +117,15 @@ def handle(req: TokenRequest) -> dict[str, Any]:
     scopes = parse_scopes(req.tenant, req.require("scope"), require_resource=True)
     assert scopes.resource is not None
     check_required_access(req.client.app, scopes.resource)
-    resource, granted = delegated_grant(req, scopes, user)
-    check_mfa(req.tenant, resource, user, req.client.app.client_id, claims.get("amr") or [])
-    session = {
-        "sid": claims.get("sid"),
-        "amr": claims.get("amr") or ["pwd"],
-        "acrs": claims.get("acrs") or [],
-    }
-    return user_token_response(
-        req,
-        user=user,
-        scopes=scopes,
-        resource=resource,
-        granted=granted,
-        session=session,
-        family=None,
+    delegation = delegated_grant(req, scopes, user)
+    amr = claims.get("amr") or []
+    check_mfa(req.tenant, delegation.resource, user, req.client.app.client_id, amr)
+    # The middle tier acts within the user's sign-in: the assertion's session and methods.
+    sign_in = SignIn(
+        claims.get("sid"), None, tuple(amr or ["pwd"]), tuple(claims.get("acrs") or [])
     )
+    refresh = first_refresh_token(req, delegation, sign_in)
+    return user_token_response(req, delegation, sign_in, refresh)
+
+
+GRANT = Grant(GRANT_TYPE, handle)

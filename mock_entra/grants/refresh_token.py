@@ -1,8 +1,9 @@
 """Redeem a refresh token (RFC 6749 section 6), for the same or another resource.
 
 Entra's refresh tokens are multi-resource: one from a sign-in gets tokens for any
-consented resource. Rotation: each use issues a new one; presenting a used one
-again is treated as theft and revokes the whole family (RFC 9700 4.14.2).
+consented resource. Rotation: each use issues its successor in the same family;
+presenting a used one again is treated as theft and revokes the whole family
+(RFC 9700 4.14.2).
 """
 
 from __future__ import annotations
@@ -11,14 +12,12 @@ import re
 from typing import Any
 
 from mock_entra.errors import InvalidGrant
-from mock_entra.grants.common import (
-    RT_PREFIX,
-    TokenRequest,
-    delegated_grant,
-    malformed_grant,
-    user_token_response,
-)
+from mock_entra.grants.base import Grant
+from mock_entra.grants.consumable import Consumable, redeem
+from mock_entra.grants.delegated import delegated_grant, user_token_response
+from mock_entra.grants.request import TokenRequest
 from mock_entra.policies import check_mfa
+from mock_entra.records.refresh_tokens import RT_PREFIX, RefreshToken
 from mock_entra.scopes import parse_scopes
 
 GRANT_TYPE = "refresh_token"
@@ -33,46 +32,35 @@ def _revoked() -> InvalidGrant:
     )
 
 
+REFRESH_TOKEN = Consumable(
+    parameter="refresh_token",
+    record=RefreshToken,
+    well_formed=lambda token: token.startswith(RT_PREFIX) and bool(_RT.match(token)),
+    replayed=_revoked,
+    expired=lambda: InvalidGrant(
+        700082,
+        "The refresh token has expired due to inactivity. The token was issued "
+        "on an earlier date and was inactive for the configured lifetime.",
+    ),
+    other_tenant=lambda: InvalidGrant(
+        9002313, "Invalid request. The refresh token belongs to another tenant."
+    ),
+    other_client=lambda: InvalidGrant(
+        70000,
+        "The provided value for the 'refresh_token' is not valid: it was issued to another client.",
+    ),
+)
+
+
 def handle(req: TokenRequest) -> dict[str, Any]:
-    ctx = req.ctx
-    token = req.require("refresh_token")
-    if not token.startswith(RT_PREFIX) or not _RT.match(token):
-        raise malformed_grant()
-    consumed = ctx.store.consume("rt", token, ctx.now())
-    if consumed.replayed and consumed.value:
-        ctx.store.update_where("rt", "family", consumed.value["family"], {"revoked": True})
-        raise _revoked()
-    rec = consumed.value
-    if rec is None:
-        if ctx.store.expired("rt", token) is not None:
-            raise InvalidGrant(
-                700082,
-                "The refresh token has expired due to inactivity. The token was issued "
-                "on an earlier date and was inactive for the configured lifetime.",
-            )
-        raise malformed_grant()
-    if rec.get("revoked"):
-        raise _revoked()
-    if rec["tenant"] != req.tenant.id:
-        raise InvalidGrant(9002313, "Invalid request. The refresh token belongs to another tenant.")
-    if rec["client_id"] != req.client.app.client_id:
-        raise InvalidGrant(
-            70000,
-            "The provided value for the 'refresh_token' is not valid: it was issued to "
-            "another client.",
-        )
-    user = req.tenant.user(rec["user"])
+    token = redeem(req, REFRESH_TOKEN)
+    user = req.tenant.user(token.user)
     if user is None:
         raise _revoked()
     scopes = parse_scopes(req.tenant, req.params.get("scope") or "openid offline_access")
-    resource, granted = delegated_grant(req, scopes, user)
-    check_mfa(req.tenant, resource, user, req.client.app.client_id, rec.get("amr") or [])
-    return user_token_response(
-        req,
-        user=user,
-        scopes=scopes,
-        resource=resource,
-        granted=granted,
-        session={k: rec.get(k) for k in ("sid", "auth_time", "amr", "acrs")},
-        family=rec["family"],
-    )
+    delegation = delegated_grant(req, scopes, user)
+    check_mfa(req.tenant, delegation.resource, user, req.client.app.client_id, list(token.amr))
+    return user_token_response(req, delegation, token.sign_in, token.rotate())
+
+
+GRANT = Grant(GRANT_TYPE, handle, public_clients=True)

@@ -30,10 +30,14 @@ from mock_entra.errors import (
     LoginRequired,
     OAuthError,
 )
+from mock_entra.records.pending import Auth, PendingAuthorization
 from mock_entra.scopes import DEFAULT, parse_scopes
 from mock_entra.tenant.model import Tenant, User
 
 router = APIRouter(tags=["authorize"])
+
+# What a browser-facing route does once the tenant and parameters are read.
+BrowserAction = Callable[[Context, Request, Tenant, dict[str, str]], Response]
 
 WRONG_PASSWORD = (
     "AADSTS50126: Error validating credentials due to invalid username or password. "
@@ -115,7 +119,7 @@ def consent_page(
 
 
 # -- the flow ----------------------------------------------------------------------------
-def _issue(ctx: Context, tenant: Tenant, req: AuthorizeRequest, auth: flow.Auth) -> Response:
+def _issue(ctx: Context, tenant: Tenant, req: AuthorizeRequest, auth: Auth) -> Response:
     code = flow.issue_code(ctx, tenant, req, auth)
     return pages.code_response(req.target, code, session.session_state(auth.sid))
 
@@ -124,9 +128,9 @@ def after_sign_in(
     ctx: Context,
     tenant: Tenant,
     req: AuthorizeRequest,
-    auth: flow.Auth,
+    auth: Auth,
     user: User,
-    pending: flow.Pending | None,
+    pending: PendingAuthorization | None,
 ) -> Response:
     """Consent check, then the code (OIDC Core §3.1.2.4)."""
     missing = flow.missing_consent(ctx, tenant, req, user)
@@ -143,11 +147,7 @@ def after_sign_in(
                     suberror="consent_required",
                 ),
             )
-        rid = (
-            flow.save(ctx, req, auth, pending.request_id, pending.created)
-            if pending is not None
-            else flow.save(ctx, req, auth)
-        )
+        rid = flow.save(ctx, req, auth, pending)
         return consent_page(ctx, tenant, req, rid, user)
     if pending is not None and not flow.finish(ctx, pending.request_id):
         return pages.error_page(ctx, _flow_expired(), tenant.display_name)
@@ -169,41 +169,22 @@ def start(ctx: Context, request: Request, tenant: Tenant, req: AuthorizeRequest)
         return sign_in_page(ctx, tenant, req, rid, username=selected or req.login_hint or "")
     assert found is not None  # needs_sign_in is True without a session
     sess, user = found
-    return after_sign_in(ctx, tenant, req, flow.Auth.of(sess), user, None)
+    return after_sign_in(ctx, tenant, req, Auth.of(sess), user, None)
 
 
-def _authorize_handler(version: int) -> Callable[..., object]:
-    async def handler(
-        tenant: str, request: Request, ctx: Context = Depends(get_context)
-    ) -> Response:
-        got = await _tenant_and_params(ctx, request, tenant)
-        if isinstance(got, Response):
-            return got
-        t, params = got
+def authorize(version: int) -> BrowserAction:
+    """The v1 or v2 authorization endpoint: the checks, then SSO or the sign-in page."""
+
+    def action(ctx: Context, request: Request, tenant: Tenant, params: dict[str, str]) -> Response:
         try:
-            req = validate(ctx.settings, t, params, version)
+            req = validate(ctx.settings, tenant, params, version)
         except Untrusted as exc:
-            return pages.error_page(ctx, exc.error, t.display_name)
+            return pages.error_page(ctx, exc.error, tenant.display_name)
         except Redirectable as exc:
             return pages.error_redirect(ctx, exc.target, exc.error)
-        return await run_in_threadpool(start, ctx, request, t, req)
+        return start(ctx, request, tenant, req)
 
-    handler.__doc__ = f"The v{version} authorization endpoint (GET, or POST with a form)."
-    return handler
-
-
-router.add_api_route(
-    "/{tenant}/oauth2/v2.0/authorize",
-    _authorize_handler(2),
-    methods=["GET", "POST"],
-    include_in_schema=False,
-)
-router.add_api_route(
-    "/{tenant}/oauth2/authorize",
-    _authorize_handler(1),
-    methods=["GET", "POST"],
-    include_in_schema=False,
-)
+    return action
 
 
 def login(ctx: Context, request: Request, tenant: Tenant, form: dict[str, str]) -> Response:
@@ -229,23 +210,12 @@ def login(ctx: Context, request: Request, tenant: Tenant, form: dict[str, str]) 
         )
     session.end(ctx, request)  # a fresh session id on every sign-in (no fixation)
     sess = session.create(ctx, tenant, user)
-    response = after_sign_in(ctx, tenant, pending.request, flow.Auth.of(sess), user, pending)
+    response = after_sign_in(ctx, tenant, pending.request, Auth.of(sess), user, pending)
     session.set_cookie(ctx, response, sess)
     return response
 
 
-@router.post("/{tenant}/login", include_in_schema=False)
-async def login_route(
-    tenant: str, request: Request, ctx: Context = Depends(get_context)
-) -> Response:
-    """The sign-in form's target."""
-    got = await _tenant_and_params(ctx, request, tenant)
-    if isinstance(got, Response):
-        return got
-    return await run_in_threadpool(login, ctx, request, *got)
-
-
-def consent(ctx: Context, tenant: Tenant, form: dict[str, str]) -> Response:
+def consent(ctx: Context, request: Request, tenant: Tenant, form: dict[str, str]) -> Response:
     """Accept records a user grant (then the code); decline is access_denied AADSTS65004 (A7)."""
     pending = flow.load(ctx, form.get("request_id"), tenant)
     if pending is None or pending.auth is None:
@@ -269,13 +239,34 @@ def consent(ctx: Context, tenant: Tenant, form: dict[str, str]) -> Response:
     return _issue(ctx, tenant, req, pending.auth)
 
 
-@router.post("/{tenant}/consent", include_in_schema=False)
-async def consent_route(
-    tenant: str, request: Request, ctx: Context = Depends(get_context)
-) -> Response:
-    """The consent form's target."""
-    got = await _tenant_and_params(ctx, request, tenant)
-    if isinstance(got, Response):
-        return got
-    t, form = got
-    return await run_in_threadpool(consent, ctx, t, form)
+def _route(action: BrowserAction, doc: str) -> Callable[..., object]:
+    """A browser-facing route: tenant and parameters read (errors as pages), then ``action``."""
+
+    async def route(tenant: str, request: Request, ctx: Context = Depends(get_context)) -> Response:
+        got = await _tenant_and_params(ctx, request, tenant)
+        if isinstance(got, Response):
+            return got
+        return await run_in_threadpool(action, ctx, request, *got)
+
+    route.__doc__ = doc
+    return route
+
+
+_ROUTES: tuple[tuple[str, list[str], BrowserAction, str], ...] = (
+    (
+        "/{tenant}/oauth2/v2.0/authorize",
+        ["GET", "POST"],
+        authorize(2),
+        "The v2 authorization endpoint (GET, or POST with a form).",
+    ),
+    (
+        "/{tenant}/oauth2/authorize",
+        ["GET", "POST"],
+        authorize(1),
+        "The v1 authorization endpoint (GET, or POST with a form).",
+    ),
+    ("/{tenant}/login", ["POST"], login, "The sign-in form's target."),
+    ("/{tenant}/consent", ["POST"], consent, "The consent form's target."),
+)
+for _path, _methods, _action, _doc in _ROUTES:
+    router.add_api_route(_path, _route(_action, _doc), methods=_methods, include_in_schema=False)

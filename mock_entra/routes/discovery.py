@@ -10,8 +10,8 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 
-from mock_entra.admin.effects import broken_jwks
 from mock_entra.context import Context, get_context
+from mock_entra.grants.registry import GRANTS
 
 router = APIRouter(tags=["discovery"])
 
@@ -63,12 +63,7 @@ def _v2_document(ctx: Context, tenant_id: str) -> dict[str, Any]:
             "email",
         ],
         "code_challenge_methods_supported": ["plain", "S256"],
-        "grant_types_supported": [
-            "authorization_code",
-            "refresh_token",
-            "client_credentials",
-            "urn:ietf:params:oauth:grant-type:jwt-bearer",
-        ],
+        "grant_types_supported": [grant.grant_type for grant in GRANTS],
         "kerberos_endpoint": ep(tenant_id, "kerberos"),
         "tenant_region_scope": "WW",
         "cloud_instance_name": "microsoftonline.com",
@@ -112,5 +107,5 @@ def discovery_v1(tenant: str, ctx: Context = Depends(get_context)) -> JSONRespon
 def jwks(tenant: str, ctx: Context = Depends(get_context)) -> Response:
     t = ctx.tenant(tenant)
     document = ctx.ring(t.id).jwks(ctx.now(), ctx.issuer_v2(t.id))
-    # Test switch (admin API): a broken or unavailable JWKS for this tenant (scenario D25).
-    return broken_jwks(ctx, document) or JSONResponse(document, headers=_CACHE)
+    # The controls may break it or take it down for this tenant (scenario D25).
+    return ctx.controls.jwks_override(document) or JSONResponse(document, headers=_CACHE)

@@ -117,7 +117,6 @@ def test_no_import_cycles_between_modules() -> None:
     assert not cycles, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in cycles)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: controls as a seam")
 def test_only_the_controls_and_their_wiring_import_the_admin_package() -> None:
     offenders = sorted(
         f"{name} imports {target}"
@@ -151,7 +150,6 @@ def _long_functions() -> Iterator[str]:
                     yield f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({length} lines)"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: claims and tls split")
 def test_no_function_is_longer_than_sixty_lines() -> None:
     long = sorted(_long_functions())
     assert not long, "\n".join(long)

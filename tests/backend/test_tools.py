@@ -50,6 +50,15 @@ async def test_e1_search_token_is_a_new_token_for_search(
     assert result["access_token"] is None and result["raw_token_returned"] is False
 
 
+async def test_the_search_token_header_is_shown_without_anything_else(
+    backend: RunningBackend, alice: str
+) -> None:
+    result = await call(backend.mcp_url, alice, "get_azure_ai_search_token")
+    assert result["header"]["alg"] == "RS256" and result["header"]["typ"] == "JWT"
+    assert result["header"]["kid"] == result["header"]["x5t"]
+    assert set(result["header"]) <= {"alg", "kid", "typ", "x5t"}
+
+
 async def test_raw_token_only_with_the_demo_setting(
     backend_with: Callable[..., Any], alice: str
 ) -> None:

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from frontend.app import create_app
 from frontend.chat import parse_sse
 from frontend.settings import FrontendSettings
+from tests.frontend.browser_lab import Lab, chromium, running_lab
 from tests.frontend.fake_backend import Behaviour, run_fake_backend
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -52,6 +53,20 @@ def fake_backend(behaviour: Behaviour) -> Iterator[str]:
 @pytest.fixture
 def app(make_settings: Callable[..., FrontendSettings], fake_backend: str) -> Flask:
     return create_app(make_settings(backend_url=fake_backend))
+
+
+@pytest.fixture(scope="module")
+def lab(mock_entra: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """Mock, backend and frontend (on waitress) for one browser test module."""
+    with running_lab(tmp_path_factory.mktemp("lab")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser(mock_entra: Any) -> Iterator[Any]:
+    """Headless Chromium that trusts the mock's CA."""
+    with chromium(mock_entra.ca_bundle) as launched:
+        yield launched
 
 
 def sign_in(client: FlaskClient, tokens: Any, user: str, path: str = "/inspector") -> Any:

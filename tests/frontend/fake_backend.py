@@ -31,6 +31,8 @@ class Behaviour:
 
     http_403_scope: str | None = None  # answer every request 403 insufficient_scope
     tool_challenge: dict[str, Any] | None = None  # entra_challenge for the OBO tool
+    obo_header: dict[str, Any] | None = None  # a JOSE header for the OBO answer, if any
+    search_failure: str | None = None  # search_documents fails with this tool error
     seen_tokens: list[str] = field(default_factory=list)
 
 
@@ -58,11 +60,15 @@ def build(behaviour: Behaviour) -> FastMCP:
             raise ToolError(json.dumps({"entra_challenge": behaviour.tool_challenge}))
         claims = _claims()
         obo = {"aud": "https://search.azure.com", "oid": claims.get("oid"), "scp": "user_impersonation",
-               "tid": claims.get("tid"), "ver": "1.0", "exp": int(time.time()) + 3600}  # fmt: skip
-        return {"scope": "https://search.azure.com/.default", "claims": obo, "access_token": None}
+               "tid": claims.get("tid"), "ver": "1.0", "exp": int(time.time()) + 3600,
+               "appid": "fe5f360b-4f1f-4029-b90b-f832bcb0412c"}  # fmt: skip
+        answer = {"scope": "https://search.azure.com/.default", "claims": obo, "access_token": None}
+        return answer | ({"header": behaviour.obo_header} if behaviour.obo_header else {})
 
     @mcp.tool
     def search_documents(query: str) -> dict[str, Any]:
+        if behaviour.search_failure:
+            raise ToolError(behaviour.search_failure)
         return {"query": query, "count": 1, "results": [{"title": f"About {query}"}]}
 
     @mcp.tool

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -167,3 +168,53 @@ def test_backend_down_is_a_message_not_a_crash(make_settings: Any, entra_tokens:
     answer = client.post("/obo", data={"csrf_token": csrf_of(client)})
     assert answer.status_code == 302
     assert "could not be reached" in client.get("/inspector").get_data(as_text=True)
+
+
+def test_blank_and_too_long_messages_are_refused_with_a_sentence(
+    app: Flask, entra_tokens: Any
+) -> None:
+    from frontend.chat import MAX_MESSAGE_CHARS
+
+    client = _signed_in(app, entra_tokens, "alice")
+    csrf = csrf_of(client)
+
+    def post(message: str) -> Any:
+        return client.post(
+            "/chat/stream", json={"message": message}, headers={"X-CSRF-Token": csrf}
+        )
+
+    blank = post(" \n\t ")
+    assert blank.status_code == 400 and blank.json["error"] == "empty_message"
+    assert blank.json["text"].startswith("Type a message first")
+    long = post("ping " + "x" * MAX_MESSAGE_CHARS)
+    assert long.status_code == 400 and long.json["error"] == "message_too_long"
+    assert f"at most {MAX_MESSAGE_CHARS} characters" in long.json["text"]
+    at_limit = post(("ping " + "x" * MAX_MESSAGE_CHARS)[:MAX_MESSAGE_CHARS])
+    assert at_limit.status_code == 200
+    page = client.get("/chat").get_data(as_text=True)
+    assert f'maxlength="{MAX_MESSAGE_CHARS}"' in page
+    assert f"at most {MAX_MESSAGE_CHARS} characters" in page  # the input's own message
+
+
+def test_after_a_reload_the_history_keeps_the_tool_rows(app: Flask, entra_tokens: Any) -> None:
+    client = _signed_in(app, entra_tokens, "alice")
+    _chat(client, "search runbook")
+    _chat(client, "hello there")  # no tool: only the model's help text
+    page = client.get("/chat").get_data(as_text=True)
+    log = page.split('data-testid="chat-log">')[1].split("</ol>")[0]
+    rows = re.findall(r'<li class="msg ([\w -]+)">', log)
+    assert rows == ["user", "tool tool-call", "tool tool-result", "assistant", "user", "assistant"]
+    assert "Tool call: search_documents {&#34;query&#34;:&#34;runbook&#34;}" in log
+    assert "About runbook" in log  # the tool's result, as the live page showed it
+
+
+def test_suggestions_are_the_ones_the_model_understands(app: Flask, entra_tokens: Any) -> None:
+    client = _signed_in(app, entra_tokens, "alice")
+    page = client.get("/chat").get_data(as_text=True)
+    suggested = re.findall(r'data-message="([^"]+)"', page)
+    assert suggested == ["who am I", "search runbook", "ping", "my profile", "get the search token"]
+    events = _chat(client, suggested[1])
+    assert events[0][1]["arguments"] == {"query": "runbook"}
+    events = _chat(client, "検索して: runbook")
+    assert events[0][1]["name"] == "search_documents"
+    assert events[0][1]["arguments"] == {"query": "runbook"}

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+from pathlib import Path
 
 import pytest
 
 from entra_kit.jose import peek_jwt
 from frontend.auth import safe_next
 from frontend.challenges import AttemptLog, Challenge, from_tool_error, from_www_authenticate
-from frontend.i18n import all_keys
+from frontend.chat import record
+from frontend.i18n import all_keys, claim_text, relative_time, suggestions
 from frontend.local_model import pick_tool, search_query, summarize
 from frontend.settings import FrontendSettings, load_settings
-from frontend.tokens import fingerprint, mark_changes, time_left, view_from_claims
+from frontend.tokens import fingerprint, mark_changes, moment, time_left, view_from_claims
+from frontend.users import MAX_HISTORY, ChatEntry, UserState
 
 TOOLS = ["secure_ping", "get_user_info", "get_azure_ai_search_token", "search_documents",
          "get_my_profile"]  # fmt: skip
@@ -159,3 +163,125 @@ def test_bad_settings_stop_with_one_line(overrides: dict[str, object], field: st
 
 def test_both_languages_define_every_text() -> None:
     assert all_keys("en") == all_keys("ja")
+
+
+@pytest.mark.parametrize(
+    ("message", "query"),
+    [("検索して: runbook", "runbook"), ("検索: 設計書", "設計書"), ("探して 契約書", "契約書"),
+     ("runbook を検索して", "runbook"), ("search: runbook", "runbook"),
+     ("search runbook", "runbook")],
+)  # fmt: skip
+def test_search_query_reads_the_command_form_too(message: str, query: str) -> None:
+    assert pick_tool(message, TOOLS) == ("search_documents", {"query": query})
+
+
+def test_the_offline_models_help_names_the_pages_suggestions() -> None:
+    for lang, japanese in (("en", False), ("ja", True)):
+        help_text = summarize_help(japanese)
+        for suggestion in suggestions(lang):
+            assert suggestion in help_text, (lang, suggestion)
+    assert "search runbook" in suggestions("en") and "runbook を検索" in suggestions("ja")
+    assert not any("contoso" in s for s in suggestions("en") + suggestions("ja"))
+
+
+def summarize_help(japanese: bool) -> str:
+    from frontend.local_model import _help
+
+    return _help(TOOLS, japanese=japanese)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "en", "ja"),
+    [(42 * 60 + 5, "in 42 min", "42 分後"), (-5 * 60, "5 min ago", "5 分前"),
+     (30, "in 30 s", "30 秒後"), (2 * 3600 + 59, "in 2 h", "2 時間後"),
+     (-3 * 86400, "3 d ago", "3 日前")],
+)  # fmt: skip
+def test_relative_time_in_both_languages(seconds: int, en: str, ja: str) -> None:
+    assert relative_time(seconds, "en") == en
+    assert relative_time(seconds, "ja") == ja
+
+
+def test_time_claims_show_local_time_and_distance() -> None:
+    found = moment(1_000_000 + 42 * 60, "en", now=1_000_000)
+    assert found is not None and found.relative == "in 42 min" and found.epoch == 1_000_000 + 2520
+    assert found.local.startswith("1970-01-")
+    assert moment("soon", "en") is None and moment(True, "en") is None
+    assert moment(10**20, "en") is None  # not a date any clock can show
+
+
+def test_all_claims_lists_every_claim_it_counts() -> None:
+    view = view_from_claims("id", {"alg": "RS256"}, {"aud": "a", "exp": 1, "zz": 2, "nonce": "n"})
+    assert view.names == ["aud", "exp", "nonce", "zz"]
+    assert set(view.important) <= set(view.names)
+
+
+def test_claims_are_explained_per_token_type() -> None:
+    assert claim_text("id", "aud", "en").startswith("Audience: the client app this sign-in was for")
+    assert claim_text("backend", "aud", "en").startswith("Audience: the API this token is for")
+    assert claim_text("obo", "appid", "en").startswith("The MCP server's app id")
+    assert claim_text("graph", "oid", "en") == claim_text("backend", "oid", "en")
+    assert "クライアントアプリ" in claim_text("id", "aud", "ja")
+
+
+def test_a_turns_transcript_keeps_tool_rows_and_joins_text() -> None:
+    entries = [ChatEntry("user", "who am I")]
+    for event, data in [
+        ("text", {"delta": "Let me "}), ("text", {"delta": "check."}),
+        ("tool_call", {"id": "c1", "name": "get_user_info", "arguments": {}}),
+        ("tool_result", {"id": "c1", "name": "get_user_info", "error": False, "result": {"a": 1}}),
+        ("text", {"delta": "You are Alice."}), ("done", {}),
+    ]:  # fmt: skip
+        record(entries, event, data)
+    assert [(e.kind, e.text) for e in entries] == [
+        ("user", "who am I"), ("assistant", "Let me check."), ("tool_call", ""),
+        ("tool_result", ""), ("assistant", "You are Alice."),
+    ]  # fmt: skip
+    assert entries[3].data == {"a": 1} and entries[3].name == "get_user_info"
+    assert [e.is_message for e in entries] == [True, True, False, False, True]
+
+
+def test_history_is_bounded() -> None:
+    state = UserState(key="t:o")
+    state.remember(*(ChatEntry("user", str(i)) for i in range(MAX_HISTORY + 5)))
+    assert len(state.history) == MAX_HISTORY and state.history[-1].text == str(MAX_HISTORY + 4)
+
+
+def test_every_text_the_templates_use_exists() -> None:
+    templates = Path(__file__).resolve().parents[2] / "frontend" / "templates"
+    used = set()
+    for page in templates.glob("*.html"):
+        used |= set(re.findall(r"""\bt\(['"]([\w.]*\w)['"]""", page.read_text()))
+    assert used and used <= all_keys("en"), used - all_keys("en")
+
+
+def test_both_languages_use_the_same_placeholders() -> None:
+    from frontend.texts import en, ja
+
+    fields = re.compile(r"\{(\w+)\}")
+    for key, text in en.TEXTS.items():
+        assert set(fields.findall(text)) == set(fields.findall(ja.TEXTS[key])), key
+
+
+def test_relay_pieces_streamed_arguments_and_shows_each_call_once() -> None:
+    from types import SimpleNamespace as Part
+
+    from frontend.relay import Relay
+
+    events: list[tuple[str, dict[str, object]]] = []
+    relay = Relay(lambda event, data: events.append((event, data)), SCOPE)
+    for piece in [Part(type="function_call", call_id="c", name="search_documents", arguments=""),
+                  Part(type="function_call", call_id="c", name="", arguments='{"query": "r'),
+                  Part(type="function_call", call_id="c", name="", arguments='unbook"}'),
+                  Part(type="function_call", call_id="d", name="ping", arguments="not json"),
+                  Part(type="function_result", call_id="c", exception=None, result='{"n": 1}'),
+                  Part(type="function_result", call_id="d", exception="boom", result=None)]:  # fmt: skip
+        relay.relay(piece)
+    assert events == [
+        ("tool_call", {"id": "c", "name": "search_documents", "arguments": {"query": "runbook"}}),
+        (
+            "tool_result",
+            {"id": "c", "name": "search_documents", "error": False, "result": {"n": 1}},
+        ),
+        ("tool_call", {"id": "d", "name": "ping", "arguments": "not json"}),
+        ("tool_result", {"id": "d", "name": "ping", "error": True, "result": "boom"}),
+    ]

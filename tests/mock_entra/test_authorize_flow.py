@@ -16,6 +16,9 @@ from fastapi.testclient import TestClient
 
 from mock_entra.app import create_app
 from mock_entra.context import Context
+from mock_entra.records.codes import AuthorizationCode
+from mock_entra.records.pending import PendingAuthorization
+from mock_entra.records.sessions import SsoSession
 from mock_entra.settings import MockSettings
 from mock_entra.testing.browser import FormBrowser
 
@@ -77,9 +80,10 @@ class Mock:
         return self.browser.sign_in(self.authorize(**overrides), user, f"{user}-password")
 
     def code_record(self, response: Any) -> dict[str, Any]:
-        record = self.ctx.store.get("code", FormBrowser.result(response)["code"], self.clock())
+        code = FormBrowser.result(response)["code"]
+        record = AuthorizationCode.find(self.ctx.store, code, self.clock())
         assert record is not None
-        return record
+        return record.to_value()
 
 
 def _mock(tmp_path: Path, tls: bool = False) -> Iterator[Mock]:
@@ -119,8 +123,8 @@ def test_sign_in_page_is_not_frameable_and_scripts_need_a_nonce(mock: Mock) -> N
 
 def test_pending_request_is_stored_for_ten_minutes(mock: Mock) -> None:
     rid = mock.authorize().headers["x-mock-entra-request-id"]
-    assert mock.ctx.store.get("authreq", rid, mock.clock.now + 599) is not None
-    assert mock.ctx.store.get("authreq", rid, mock.clock.now + 601) is None
+    assert PendingAuthorization.find(mock.ctx.store, rid, mock.clock.now + 599) is not None
+    assert PendingAuthorization.find(mock.ctx.store, rid, mock.clock.now + 601) is None
 
 
 def test_request_values_are_escaped_in_the_page(mock: Mock) -> None:
@@ -203,8 +207,8 @@ def test_a_code_without_pkce_or_nonce_records_nulls(mock: Mock) -> None:
 
 def test_the_code_lives_for_the_tenants_code_lifetime(mock: Mock) -> None:
     code = FormBrowser.result(mock.sign_in())["code"]
-    assert mock.ctx.store.get("code", code, mock.clock.now + 599) is not None
-    assert mock.ctx.store.get("code", code, mock.clock.now + 600) is None
+    assert AuthorizationCode.find(mock.ctx.store, code, mock.clock.now + 599) is not None
+    assert AuthorizationCode.find(mock.ctx.store, code, mock.clock.now + 600) is None
 
 
 def test_the_session_cookie_is_httponly_lax_on_plain_http(mock: Mock) -> None:
@@ -223,7 +227,8 @@ def test_the_session_cookie_is_secure_samesite_none_over_https(tmp_path: Path) -
 def test_the_session_is_stored_as_the_contract_says(mock: Mock) -> None:
     mock.sign_in()
     sid = mock.client.cookies["mock_entra_session"]
-    assert mock.ctx.store.get("session", sid, mock.clock.now) == {
+    session = SsoSession.find(mock.ctx.store, sid, mock.clock.now)
+    assert session is not None and session.to_value() == {
         "tenant": TENANT,
         "user": ALICE,
         "auth_time": mock.clock.now,
@@ -348,7 +353,7 @@ def test_a_new_sign_in_replaces_the_old_session(mock: Mock) -> None:
     mock.sign_in("alice")
     old = mock.client.cookies["mock_entra_session"]
     mock.sign_in("bob", prompt="login")
-    assert mock.ctx.store.get("session", old, mock.clock.now) is None
+    assert SsoSession.find(mock.ctx.store, old, mock.clock.now) is None
 
 
 # -- consent -----------------------------------------------------------------------------------

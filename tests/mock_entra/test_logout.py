@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mock_entra.app import create_app
+from mock_entra.records.sessions import SsoSession
 from mock_entra.settings import MockSettings
 from mock_entra.testing.browser import FormBrowser
 
@@ -76,7 +77,8 @@ def test_logout_ends_the_session_and_clears_the_cookie(client: TestClient, path:
     response = client.get(path)
     assert "mock_entra_session=" in response.headers["set-cookie"]
     assert "Max-Age=0" in response.headers["set-cookie"]
-    assert client.app.state.ctx.store.get("session", sid, 2e9 - 1) is None  # type: ignore[attr-defined]
+    store = client.app.state.ctx.store  # type: ignore[attr-defined]
+    assert SsoSession.find(store, sid, 2e9 - 1) is None
     assert silent(client)["error"] == "login_required"
 
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from entra_kit.jose import pkce_s256
 from mock_entra import pkce
 from mock_entra.claims import Subject, access_token_claims
+from mock_entra.client_auth.credentials import ClientAcr
 from mock_entra.context import Context
 from mock_entra.testing import RunningMock
 
@@ -59,7 +60,7 @@ def _subjects(ctx: Context) -> st.SearchStrategy[Subject]:
             user=user,
             scopes=scopes,
             roles=roles,
-            client_acr=draw(st.sampled_from(["0", "1", "2"])),
+            client_acr=draw(st.sampled_from(list(ClientAcr))),
         )
 
     return build()

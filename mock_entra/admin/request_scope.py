@@ -2,7 +2,7 @@
 
 The control middleware fills this in once per request (a context variable, so
 worker threads that serve the request see it too). Fault matching and the
-per-tenant clock read it; the protocol code never does.
+per-tenant clock read it; the protocol code never does (it asks ``Context.controls``).
 """
 
 from __future__ import annotations

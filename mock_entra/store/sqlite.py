@@ -1,9 +1,10 @@
-"""State that outlives a request, shared by every worker process: an SQLite file.
+"""The SQLite engine: state that outlives a request, shared by every worker process.
 
-Everything is a JSON value under (kind, key) with an expiry. ``consume`` is the
-one-time-use primitive (auth codes): it flips ``used`` atomically, so a code
-redeemed by two workers at once succeeds exactly once, and a replay can be told
-apart from an unknown code.
+One file in the state directory (WAL mode, a connection per thread), one table of
+JSON values under (kind, key) with an expiry. ``consume`` is the one-time-use
+primitive (auth codes): it flips ``used`` atomically, so a code redeemed by two
+workers at once succeeds exactly once, and a replay can be told apart from an
+unknown code. The operations are those of :class:`mock_entra.store.engine.Store`.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from mock_entra.store.engine import Consumed
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -28,15 +30,7 @@ CREATE INDEX IF NOT EXISTS items_expires ON items (expires);
 """
 
 
-@dataclass(frozen=True)
-class Consumed:
-    """Result of ``consume``: ``value`` is None when the key is unknown or expired."""
-
-    value: dict[str, Any] | None
-    replayed: bool = False
-
-
-class Store:
+class SqliteStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -96,8 +90,8 @@ class Store:
             return Consumed(json.loads(seen[0]), replayed=True)
         return Consumed(None)
 
-    def expired(self, kind: str, key: str) -> dict[str, Any] | None:
-        """The value of a key that exists but has expired (to tell 'expired' from 'unknown')."""
+    def peek(self, kind: str, key: str) -> dict[str, Any] | None:
+        """The value whatever its state, live, expired or used (to tell 'expired' from 'unknown')."""
         row = (
             self._conn()
             .execute("SELECT value FROM items WHERE kind=? AND key=?", (kind, key))
@@ -176,9 +170,3 @@ class Store:
                 "DELETE FROM items WHERE kind=? AND expires<=?", (kind, expired_at)
             )
         return cur.rowcount
-
-    def purge(self, now: float) -> None:
-        self._conn().execute("DELETE FROM items WHERE expires<=?", (now,))
-
-    def clear(self) -> None:
-        self._conn().execute("DELETE FROM items")

@@ -1,4 +1,4 @@
-"""The admin API (``/_admin``): test control over HTTP, documented at ``/_admin/docs``.
+"""The admin API (``/_admin``): the test controls' HTTP edge, documented at ``/_admin/docs``.
 
 Loopback clients only, unless ``MOCK_ENTRA_ADMIN_TOKEN`` is set and presented as a
 bearer token: these endpoints can make the mock issue anything.
@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from mock_entra.admin import control
+from mock_entra.admin.controls import AdminControls
 from mock_entra.admin.faults import InvalidFault, parse_fault
 from mock_entra.admin.tenants import InvalidTenant, TenantConflict
 from mock_entra.context import Context, get_context
@@ -45,6 +46,11 @@ def require_admin(request: Request, ctx: Context = Depends(get_context)) -> Cont
     return ctx
 
 
+def get_admin(request: Request) -> AdminControls:
+    admin: AdminControls = request.app.state.admin
+    return admin
+
+
 router = APIRouter(prefix=PREFIX, tags=["admin"], dependencies=[Depends(require_admin)])
 
 
@@ -66,17 +72,17 @@ def requests_log(
     tenant: str | None = None,
     client_id: str | None = None,
     limit: int = Query(default=100, ge=1, le=1000),
-    ctx: Context = Depends(get_context),
+    admin: AdminControls = Depends(get_admin),
 ) -> dict[str, Any]:
     """Protocol requests, newest first; parameters that carry credentials are redacted."""
-    tid = _logged_tenant_id(ctx, tenant) if tenant else None
-    return {"requests": ctx.journal.latest(tenant=tid, client_id=client_id, limit=limit)}
+    tid = _logged_tenant_id(admin.ctx, tenant) if tenant else None
+    return {"requests": admin.journal.latest(tenant=tid, client_id=client_id, limit=limit)}
 
 
 @router.post("/reset")
-def reset(ctx: Context = Depends(get_context)) -> dict[str, Any]:
+def reset(admin: AdminControls = Depends(get_admin)) -> dict[str, Any]:
     """Forget faults, runtime tenants, clock offsets, codes, sessions, refresh tokens, log."""
-    return {"removed": control.reset(ctx)}
+    return {"removed": control.reset(admin)}
 
 
 def _initialised(ctx: Context, tenant_id: str) -> KeyRing:
@@ -111,19 +117,19 @@ def key_states(tenant: str, ctx: Context = Depends(get_context)) -> dict[str, An
 
 # -- tenants ----------------------------------------------------------------------------
 @router.get("/tenants")
-def list_tenants(ctx: Context = Depends(get_context)) -> dict[str, Any]:
-    return {"tenants": control.tenants(ctx)}
+def list_tenants(admin: AdminControls = Depends(get_admin)) -> dict[str, Any]:
+    return {"tenants": control.tenants(admin)}
 
 
 @router.put("/tenants/{tenant_id}")
 def put_tenant(
     tenant_id: str,
     body: Annotated[dict[str, Any], Body(description="One entry of the tenant YAML, as JSON.")],
-    ctx: Context = Depends(get_context),
+    admin: AdminControls = Depends(get_admin),
 ) -> JSONResponse:
     """Create or replace a runtime tenant (shipped tenants cannot be replaced)."""
     try:
-        tenant, created = ctx.runtime_tenants.put(tenant_id, body)
+        tenant, created = admin.runtime.put(tenant_id, body)
     except InvalidTenant as exc:
         raise AdminError(400, "invalid_tenant", str(exc)) from exc
     except TenantConflict as exc:
@@ -135,29 +141,29 @@ def put_tenant(
 
 
 @router.delete("/tenants/{tenant_id}", status_code=204)
-def delete_tenant(tenant_id: str, ctx: Context = Depends(get_context)) -> Response:
-    if ctx.directory.tenant(tenant_id) is not None:
+def delete_tenant(tenant_id: str, admin: AdminControls = Depends(get_admin)) -> Response:
+    if admin.ctx.directory.tenant(tenant_id) is not None:
         raise AdminError(409, "conflict", "shipped tenants cannot be deleted")
-    if not ctx.runtime_tenants.delete(tenant_id):
+    if not admin.runtime.delete(tenant_id):
         raise AdminError(404, "not_found", f"no runtime tenant {tenant_id[:64]}")
     return Response(status_code=204)
 
 
 @router.get("/tenants/{tenant}/clock")
-def get_clock(tenant: str, ctx: Context = Depends(get_context)) -> dict[str, Any]:
-    tid = _runtime_tenant_id(ctx, tenant)
-    return {"tenant": tid, "offset_seconds": ctx.clock_offsets.get(tid)}
+def get_clock(tenant: str, admin: AdminControls = Depends(get_admin)) -> dict[str, Any]:
+    tid = _runtime_tenant_id(admin.ctx, tenant)
+    return {"tenant": tid, "offset_seconds": admin.clock_offsets.get(tid)}
 
 
 @router.put("/tenants/{tenant}/clock")
 def put_clock(
     tenant: str,
     offset_seconds: float = Body(embed=True, ge=-10 * 365 * 86400, le=10 * 365 * 86400),
-    ctx: Context = Depends(get_context),
+    admin: AdminControls = Depends(get_admin),
 ) -> dict[str, Any]:
     """Move this tenant's clock: token times, code expiry and assertion checks follow."""
-    tid = _runtime_tenant_id(ctx, tenant)
-    ctx.clock_offsets.set(tid, offset_seconds)
+    tid = _runtime_tenant_id(admin.ctx, tenant)
+    admin.clock_offsets.set(tid, offset_seconds)
     return {"tenant": tid, "offset_seconds": offset_seconds}
 
 
@@ -179,30 +185,30 @@ _FAULT_EXAMPLE = {
 @router.post("/faults", status_code=201)
 def create_fault(
     body: Annotated[dict[str, Any], Body(description=_FAULT_DOC, examples=[_FAULT_EXAMPLE])],
-    ctx: Context = Depends(get_context),
+    admin: AdminControls = Depends(get_admin),
 ) -> dict[str, Any]:
     try:
         fault = parse_fault(body)
     except InvalidFault as exc:
         raise AdminError(400, "invalid_fault", str(exc)) from exc
-    return ctx.faults.create(fault)
+    return admin.faults.create(fault)
 
 
 @router.get("/faults")
-def list_faults(ctx: Context = Depends(get_context)) -> dict[str, Any]:
-    return {"faults": ctx.faults.all()}
+def list_faults(admin: AdminControls = Depends(get_admin)) -> dict[str, Any]:
+    return {"faults": admin.faults.all()}
 
 
 @router.get("/faults/{fault_id}")
-def get_fault(fault_id: str, ctx: Context = Depends(get_context)) -> dict[str, Any]:
-    fault = ctx.faults.get(fault_id)
+def get_fault(fault_id: str, admin: AdminControls = Depends(get_admin)) -> dict[str, Any]:
+    fault = admin.faults.get(fault_id)
     if fault is None:
         raise AdminError(404, "not_found", f"no fault {fault_id[:64]} (deleted or expired)")
     return fault
 
 
 @router.delete("/faults/{fault_id}", status_code=204)
-def delete_fault(fault_id: str, ctx: Context = Depends(get_context)) -> Response:
-    if not ctx.faults.delete(fault_id):
+def delete_fault(fault_id: str, admin: AdminControls = Depends(get_admin)) -> Response:
+    if not admin.faults.delete(fault_id):
         raise AdminError(404, "not_found", f"no fault {fault_id[:64]} (deleted or expired)")
     return Response(status_code=204)

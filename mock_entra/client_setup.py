@@ -1,4 +1,4 @@
-"""What a user needs to point any app at the mock: authority, CA, apps, users."""
+"""What a user needs to point any app at the mock: authority, CA, apps, users (``mock-entra describe``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from mock_entra.settings import MockSettings
 from mock_entra.tenant import Directory
 
 
-def describe(settings: MockSettings, directory: Directory, ca_bundle: str) -> dict[str, Any]:
+def client_setup(settings: MockSettings, directory: Directory, ca_bundle: str) -> dict[str, Any]:
     base = settings.base_url
     return {
         "base_url": base,

@@ -1,9 +1,7 @@
-"""What every grant shares: the parsed request, consent checks, and the token response."""
+"""What the grants that act for a signed-in user share: consent, and the token response."""
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,31 +12,12 @@ from mock_entra.claims import (
     mint_access_token,
     mint_id_token,
 )
-from mock_entra.client_auth import AuthenticatedClient
 from mock_entra.consent import consented_scopes
-from mock_entra.context import Context
-from mock_entra.errors import InvalidGrant, InvalidRequest
+from mock_entra.errors import InvalidGrant
+from mock_entra.grants.request import TokenRequest
+from mock_entra.records.refresh_tokens import RefreshToken, SignIn
 from mock_entra.scopes import RequestedScopes, granted_delegated, response_scope
-from mock_entra.tenant.model import Application, Tenant, User
-
-RT_PREFIX = "1.A"
-
-
-@dataclass(frozen=True)
-class TokenRequest:
-    ctx: Context
-    tenant: Tenant
-    client: AuthenticatedClient
-    params: Mapping[str, str]
-    v1: bool = False  # legacy /oauth2/token endpoint
-
-    def require(self, name: str) -> str:
-        value = self.params.get(name)
-        if not value:
-            raise InvalidRequest(
-                900144, f"The request body must contain the following parameter: '{name}'."
-            )
-        return value
+from mock_entra.tenant.model import Application, User
 
 
 def malformed_grant() -> InvalidGrant:
@@ -58,9 +37,17 @@ def consent_required(client: Application, resource: Application, missing: set[st
     return err
 
 
-def delegated_grant(
-    req: TokenRequest, scopes: RequestedScopes, user: User
-) -> tuple[Application, tuple[str, ...]]:
+@dataclass(frozen=True)
+class Delegation:
+    """A user, the resource, and the scopes the user may give the client on it."""
+
+    user: User
+    scopes: RequestedScopes
+    resource: Application
+    granted: tuple[str, ...]
+
+
+def delegated_grant(req: TokenRequest, scopes: RequestedScopes, user: User) -> Delegation:
     """The resource and the scopes the user may give this client; 65001 if not consented."""
     resource = scopes.resource
     if resource is None:
@@ -75,84 +62,72 @@ def delegated_grant(
         missing = {".default"}
     if missing:
         raise consent_required(req.client.app, resource, missing)
-    return resource, granted
+    return Delegation(user, scopes, resource, granted)
 
 
-def issue_refresh_token(
-    ctx: Context,
-    tenant: Tenant,
-    client_id: str,
-    user: User,
-    *,
-    family: str,
-    session: dict[str, Any],
-) -> str:
-    token = RT_PREFIX + secrets.token_urlsafe(96)
-    value = {
-        "tenant": tenant.id,
-        "client_id": client_id,
-        "user": user.oid,
-        "family": family,
-        "revoked": False,
-        **session,
-    }
-    ctx.store.put("rt", token, value, ctx.now() + tenant.lifetimes.refresh_token)
-    return token
+def first_refresh_token(
+    req: TokenRequest, delegation: Delegation, sign_in: SignIn, family: str | None = None
+) -> RefreshToken | None:
+    """A new refresh token when the client asked for one (``offline_access``)."""
+    if not delegation.scopes.wants_refresh_token:
+        return None
+    return RefreshToken.first(
+        tenant=req.tenant.id,
+        client_id=req.client.app.client_id,
+        user=delegation.user.oid,
+        sign_in=sign_in,
+        family=family or RefreshToken.new_family(),
+    )
+
+
+def _access_token(req: TokenRequest, delegation: Delegation, sign_in: SignIn) -> tuple[str, int]:
+    user, resource = delegation.user, delegation.resource
+    subject = Subject(
+        tenant=req.tenant,
+        client_id=req.client.app.client_id,
+        resource=resource,
+        user=user,
+        scopes=delegation.granted,
+        roles=tuple(r.role for r in user.app_roles if resource.answers_to(r.app)),
+        amr=sign_in.amr,
+        client_acr=req.client.acr,
+        requested_resource=_requested_resource(delegation.scopes, resource),
+        sid=sign_in.sid,
+        acrs=sign_in.acrs,
+    )
+    return mint_access_token(req.ctx, subject)
 
 
 def user_token_response(
     req: TokenRequest,
-    *,
-    user: User,
-    scopes: RequestedScopes,
-    resource: Application,
-    granted: tuple[str, ...],
-    session: dict[str, Any],
-    family: str | None = None,
+    delegation: Delegation,
+    sign_in: SignIn,
+    refresh: RefreshToken | None,
     nonce: str | None = None,
 ) -> dict[str, Any]:
-    """Access token (+ ID token, refresh token, client_info) for a signed-in user."""
-    ctx, tenant, client = req.ctx, req.tenant, req.client
-    subject = Subject(
-        tenant=tenant,
-        client_id=client.app.client_id,
-        resource=resource,
-        user=user,
-        scopes=granted,
-        roles=tuple(r.role for r in user.app_roles if resource.answers_to(r.app)),
-        amr=tuple(session.get("amr", ["pwd"])),
-        client_acr=client.acr,
-        requested_resource=_requested_resource(scopes, resource),
-        sid=session.get("sid"),
-        acrs=tuple(session.get("acrs", [])),
-    )
-    access_token, expires_in = mint_access_token(ctx, subject)
+    """Access token (+ ID token, ``refresh`` saved and sent, client_info) for a signed-in user."""
+    ctx, tenant, scopes, user = req.ctx, req.tenant, delegation.scopes, delegation.user
+    access_token, expires_in = _access_token(req, delegation, sign_in)
     body: dict[str, Any] = {
         "token_type": "Bearer",
-        "scope": response_scope(scopes, granted),
+        "scope": response_scope(scopes, delegation.granted),
         "expires_in": expires_in,
         "ext_expires_in": expires_in,
         "access_token": access_token,
     }
-    if scopes.wants_refresh_token or family:
-        body["refresh_token"] = issue_refresh_token(
-            ctx,
-            tenant,
-            client.app.client_id,
-            user,
-            family=family or secrets.token_hex(16),
-            session=session,
-        )
+    if refresh is not None:
+        refresh.save(ctx.store, ctx.now() + tenant.lifetimes.refresh_token)
+        body["refresh_token"] = refresh.key
     if scopes.wants_id_token:
         claims = id_token_claims(
             ctx,
             tenant,
-            client.app.client_id,
+            req.client.app.client_id,
             user,
             ctx.now(),
             nonce=nonce,
-            sid=session.get("sid"),
-            auth_time=session.get("auth_time"),
+            sid=sign_in.sid,
+            auth_time=sign_in.auth_time,
             email="email" in scopes.oidc,
         )
         body["id_token"] = mint_id_token(ctx, claims, tenant)

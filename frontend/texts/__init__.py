@@ -1,0 +1,1 @@
+"""The frontend's texts, one module per language (``en`` is the reference)."""
