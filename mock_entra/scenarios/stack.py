@@ -26,6 +26,7 @@ from mock_entra.scenarios.applies import CAPABILITIES
 from mock_entra.scenarios.apps import Apps
 from mock_entra.scenarios.expect import Expect
 from mock_entra.scenarios.mcp import INITIALIZE, MCP_HEADERS
+from mock_entra.testing.admin_client import ADMIN_HEADER
 
 
 class Unsupported(Exception):
@@ -86,7 +87,9 @@ class Stack:
         )
 
     def admin(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        with self.http(headers=self.admin_headers) as client:
+        # The header makes every admin request non-simple, as the mock requires of
+        # state-changing ones (a bodiless key rotation included).
+        with self.http(headers={ADMIN_HEADER: "1", **self.admin_headers}) as client:
             answer = client.request(method, f"/_admin{path}", **kwargs)
         if answer.status_code == 404 and "not_found" not in answer.text:
             raise Unsupported("the identity platform has no admin API (/_admin)")
