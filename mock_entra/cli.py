@@ -46,7 +46,7 @@ def _export(settings: MockSettings) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from mock_entra.serving import serve_app
 
     settings = _settings(args)
     directory = load_directory(settings.config)
@@ -63,24 +63,14 @@ def serve(args: argparse.Namespace) -> int:
     ctx = Context.create(settings, directory)
     for tenant in directory.tenants:
         ctx.ring(tenant.id).keys(ctx.now())
+    ctx.store.close()  # the workers are forked: none may inherit this process's connection
     print(f"mock-entra: {settings.base_url}  (CA bundle: {tls.ca_cert})", flush=True)
     for tenant in directory.tenants:
         print(f"  authority: {settings.base_url}/{tenant.id}  ({tenant.domain})", flush=True)
     _export(settings)
     state = Path(settings.state_dir)
     with recorded_while_serving(settings.port, state, settings.base_url, settings.config):
-        uvicorn.run(
-            "mock_entra.app:app_from_environment",
-            factory=True,
-            host=settings.host,
-            port=settings.port,
-            workers=settings.workers,
-            ssl_certfile=str(tls.server_cert) if settings.tls else None,
-            ssl_keyfile=str(tls.server_key) if settings.tls else None,
-            log_level="info" if settings.log_requests else "warning",
-            access_log=settings.log_requests,
-            timeout_graceful_shutdown=3,
-        )
+        serve_app(settings, tls)
     return 0
 
 

@@ -63,6 +63,9 @@ class Store(Protocol):
     def delete_kind(self, kind: str, *, expired_at: float | None = None) -> int:
         """Delete every value of ``kind`` (or only those expired at ``expired_at``)."""
 
+    def close(self) -> None:
+        """Let go of connections (before this process forks workers); later calls reopen."""
+
     # -- change counters ---------------------------------------------------------------
     def generation(self, name: str) -> int:
         """The counter ``name`` (0 before its first ``advance``): one cheap read.

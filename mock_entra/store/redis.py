@@ -267,6 +267,9 @@ class RedisStore:
         bound = "" if expired_at is None else repr(float(expired_at))
         return int(self._run("delete_kind", kind, bound))
 
+    def close(self) -> None:
+        self._redis.connection_pool.disconnect()
+
     # -- change counters ---------------------------------------------------------------
     def generation(self, name: str) -> int:
         value = self._redis.get(f"{self.prefix}:g:{name}")

@@ -175,6 +175,13 @@ class SqliteStore:
             )
         return cur.rowcount
 
+    def close(self) -> None:
+        """Close this thread's connection (SQLite connections must not cross a fork)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
     def generation(self, name: str) -> int:
         row = self._conn().execute("SELECT n FROM generations WHERE name=?", (name,)).fetchone()
         return int(row[0]) if row else 0
