@@ -1,6 +1,9 @@
 """``make bench``: every benchmark, a table on stdout, Markdown + JSON in bench-results/.
 
-``python -m benchmarks [--seconds S] [--codes N] [--only mock,backend,startup,scenarios]``
+``python -m benchmarks [--seconds S] [--codes N] [--only mock,peers,scaleout,backend,startup,scenarios]``
+
+The mock's figures are judged as ratios of yardsticks measured in the same run
+(:mod:`benchmarks.ratios`): the bare signing app, the npm peer.
 """
 
 from __future__ import annotations
@@ -10,23 +13,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from benchmarks.ratios import judge_ratios
 from benchmarks.report import machine, table, write
 
-TARGETS: dict[str, tuple[str, Any]] = {
-    # benchmark name prefix (+ workers) -> (text, check)
-    "mock client credentials@2": (">= 4,000/s", lambda r: r["rps"] >= 4000),
-    "mock-entra serve → discovery ready (warm)": ("< 1 s", lambda r: r["seconds"] < 1.0),
-    "mock-entra serve → discovery ready (cold)": ("< 1 s", lambda r: r["seconds"] < 1.0),
-}
 
-
-def judge(rows: list[dict[str, Any]]) -> None:
-    for row in rows:
-        key = f"{row['benchmark']}@{row['workers']}" if "workers" in row else row["benchmark"]
-        target = TARGETS.get(key)
-        if target and row.get("rps", row.get("seconds")) is not None:
-            row["target"], check = target
-            row["verdict"] = "met" if check(row) else "MISSED"
+def judge(rows: list[dict[str, Any]]) -> list[str]:
+    lines = judge_ratios(rows)
     ours = next((r for r in rows if "our verifier" in r["benchmark"]), None)
     stock = next((r for r in rows if "stock" in r["benchmark"]), None)
     if ours and stock:
@@ -37,13 +29,14 @@ def judge(rows: list[dict[str, Any]]) -> None:
             row["target"] = (row.get("target", "") + " · JWKS 0/1k").lstrip(" ·")
             ok = row.get("jwks_per_1000") == 0
             row["verdict"] = row.get("verdict", "") + (" · JWKS met" if ok else " · JWKS MISSED")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per load")
     parser.add_argument("--codes", type=int, default=6000, help="auth codes made beforehand")
-    parser.add_argument("--only", default="mock,backend,startup,scenarios")
+    parser.add_argument("--only", default="mock,peers,scaleout,backend,startup,scenarios")
     parser.add_argument("--out", type=Path, default=Path("bench-results"))
     args = parser.parse_args(argv)
     parts = set(args.only.split(","))
@@ -64,6 +57,16 @@ def main(argv: list[str] | None = None) -> int:
         for workers in (1, 2):
             print(f"mock, {workers} worker(s)…", flush=True)
             rows += run_mock_benchmarks(workers, args.seconds, args.codes)
+    if "peers" in parts:
+        from benchmarks.peers import run_peer_benchmarks
+
+        print("yardsticks: bare signing app, npm peer, the mock over HTTP…", flush=True)
+        rows += run_peer_benchmarks(args.seconds)
+    if "scaleout" in parts:
+        from benchmarks.scale_out import run_scale_out_benchmarks
+
+        print("two instances on Redis vs one with two workers on SQLite…", flush=True)
+        rows += run_scale_out_benchmarks(args.seconds, args.codes)
     if "backend" in parts:
         from benchmarks.backend_bench import run_backend_benchmarks
 
@@ -74,8 +77,9 @@ def main(argv: list[str] | None = None) -> int:
 
         print("scenario suite…", flush=True)
         rows.append(scenario_suite())
-    judge(rows)
+    summary = judge(rows)
     print(table(rows))
+    print("\n" + "\n".join(summary))
     path = write(rows, info, args.out)
     print(f"\nwritten: {path} (and .json)")
     failures = [r for r in rows if r.get("errors") or r.get("non_ok")]

@@ -1,8 +1,8 @@
 """The yardstick: a bare ASGI app that only parses the form and signs one RS256 JWT.
 
 Served on the same server, TLS and workers as the mock (``python -m benchmarks.bare_app
---port N --state-dir D --workers W``), it is what Python on this stack can do per
-token; the mock's client-credentials figure is judged as a ratio of it, in the same
+--port N --state-dir D --workers W [--server granian|uvicorn]``), it is what Python on
+this stack can do per token; the mock's client-credentials figure is judged as a ratio of it, in the same
 run (absolute numbers drift on a shared machine). Its claims are as many and as
 long as an Entra access token's, so the signing input is the same size.
 """
@@ -85,7 +85,11 @@ async def app(
     if scope["method"] == "POST":
         form = dict(parse_qsl(body.decode()))
         token = sign(_claims(form.get("client_id", ""), form.get("scope", "")))
-        payload: dict[str, Any] = {"token_type": "Bearer", "expires_in": 3599, "access_token": token}
+        payload: dict[str, Any] = {
+            "token_type": "Bearer",
+            "expires_in": 3599,
+            "access_token": token,
+        }
     else:
         payload = {"status": "ok"}
     data = json.dumps(payload).encode()
@@ -99,15 +103,48 @@ async def app(
     await send({"type": "http.response.body", "body": data})
 
 
-def main() -> None:
+def _serve_uvicorn(args: argparse.Namespace, cert: Path | None, key: Path | None) -> None:
     import uvicorn
 
+    uvicorn.run(
+        "benchmarks.bare_app:app",
+        host="127.0.0.1",
+        port=args.port,
+        workers=args.workers,
+        ssl_certfile=str(cert) if cert else None,
+        ssl_keyfile=str(key) if key else None,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+def _serve_granian(args: argparse.Namespace, cert: Path | None, key: Path | None) -> None:
+    from granian import Granian
+    from granian.constants import HTTPModes, Interfaces, SSLProtocols
+    from granian.log import LogLevels
+
+    Granian(
+        "benchmarks.bare_app:app",
+        address="127.0.0.1",
+        port=args.port,
+        interface=Interfaces.ASGINL,
+        http=HTTPModes.http1,
+        workers=args.workers,
+        ssl_cert=cert,
+        ssl_key=key,
+        ssl_protocol_min=SSLProtocols.tls12,
+        log_level=LogLevels.warning,
+    ).serve()
+
+
+def main() -> None:
     from mock_entra.tls import ensure_tls
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--state-dir", type=Path, required=True)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--server", choices=("uvicorn", "granian"), default="granian")
     parser.add_argument("--plain", action="store_true", help="HTTP instead of HTTPS")
     args = parser.parse_args()
     tls = ensure_tls(args.state_dir)
@@ -121,16 +158,8 @@ def main() -> None:
         )
         key_file.write_bytes(pem)
     os.environ["BARE_APP_KEY"] = str(key_file)
-    uvicorn.run(
-        "benchmarks.bare_app:app",
-        host="127.0.0.1",
-        port=args.port,
-        workers=args.workers,
-        ssl_certfile=None if args.plain else str(tls.server_cert),
-        ssl_keyfile=None if args.plain else str(tls.server_key),
-        log_level="warning",
-        access_log=False,
-    )
+    cert, key = (None, None) if args.plain else (tls.server_cert, tls.server_key)
+    (_serve_granian if args.server == "granian" else _serve_uvicorn)(args, cert, key)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ Spec keys: ``url`` (base, https or http), ``ca`` (CA bundle for https), ``method
 ``path``, ``headers`` (dict), ``body`` (str) or ``bodies`` (list, one per request,
 used once each), ``chain`` (a body template with ``{rt}`` and ``seeds``: each
 connection feeds the ``refresh_token`` of an answer into its next request),
-``connection_headers`` (a list, one dict per connection), ``connections``, ``seconds``, ``warmup``, ``expect`` (status), ``collect_location``.
+``connection_headers`` (a list, one dict per connection), ``connections``, ``seconds``, ``warmup``, ``expect`` (status), ``collect_location``,
+``urls`` (several servers with the same paths: connection i goes to ``urls[i % n]``).
 """
 
 from __future__ import annotations
@@ -98,12 +99,15 @@ def build(method: str, path: str, host: str, headers: dict[str, str], body: str)
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + data
 
 
+def _target(url: str, ca: str | None) -> tuple[str, int, ssl.SSLContext | None]:
+    parts = urlsplit(url)
+    tls = ssl.create_default_context(cafile=ca) if parts.scheme == "https" else None
+    return parts.hostname or "127.0.0.1", parts.port or (443 if tls else 80), tls
+
+
 async def run(spec: dict[str, Any]) -> dict[str, Any]:
-    parts = urlsplit(spec["url"])
-    tls = None
-    if parts.scheme == "https":
-        tls = ssl.create_default_context(cafile=spec["ca"])
-    host, port = parts.hostname or "127.0.0.1", parts.port or 443
+    targets = [_target(url, spec.get("ca")) for url in spec.get("urls") or [spec["url"]]]
+    host, port, _ = targets[0]
     hostport = f"{host}:{port}"
     method, path = spec.get("method", "GET"), spec["path"]
     headers = dict(spec.get("headers", {}))
@@ -124,13 +128,13 @@ async def run(spec: dict[str, Any]) -> dict[str, Any]:
     per_worker: Counter[bytes] = Counter()
     balance = int(spec.get("balance", 0))  # server worker processes to spread over
 
-    async def connect() -> Connection:
+    async def connect(index: int) -> Connection:
         """A connection; with ``balance``, one whose server worker is not already full.
 
-        Connections opened together all land on the worker that wakes first (one
-        listening socket, no SO_REUSEPORT); a real client population spreads out.
+        Connections opened together can all land on the worker that wakes first (one
+        listening socket); a real client population spreads out.
         """
-        conn = Connection(host, port, tls)
+        conn = Connection(*targets[index % len(targets)])
         if not balance:
             return conn
         fair = -(-connections // balance)
@@ -148,7 +152,7 @@ async def run(spec: dict[str, Any]) -> dict[str, Any]:
 
     async def worker(seed: str | None, index: int) -> None:
         nonlocal done, measured_start
-        conn = await connect()
+        conn = await connect(index)
         rt = seed
         own: list[dict[str, str]] = spec.get("connection_headers") or []
         # e.g. one MCP session per connection

@@ -26,6 +26,14 @@ from mock_entra.testing.flows import CODE_SCOPE
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 VERIFIER = "bench-verifier-" + "x" * 40
+CLIENT_CREDENTIALS = urlencode(
+    {
+        "grant_type": "client_credentials",
+        "client_id": shipped.DAEMON_CLIENT_ID,
+        "client_secret": shipped.DAEMON_CLIENT_SECRET,
+        "scope": f"{shipped.API_APP_ID_URI}/.default",
+    }
+)
 CHALLENGE = pkce_s256(VERIFIER)
 
 
@@ -125,14 +133,7 @@ def scenarios(mock: ServedMock, seconds: float, codes: list[str]) -> dict[str, d
             "method": "POST",
             "path": token,
             "headers": FORM,
-            "body": urlencode(
-                {
-                    "grant_type": "client_credentials",
-                    "client_id": shipped.DAEMON_CLIENT_ID,
-                    "client_secret": shipped.DAEMON_CLIENT_SECRET,
-                    "scope": f"{shipped.API_APP_ID_URI}/.default",
-                }
-            ),
+            "body": CLIENT_CREDENTIALS,
         },
         "auth code redemption": {
             **common,
@@ -182,6 +183,23 @@ def scenarios(mock: ServedMock, seconds: float, codes: list[str]) -> dict[str, d
     }
 
 
+def measured(benchmark: str, spec: dict[str, Any], pids: list[int], workers: int) -> dict[str, Any]:
+    """One row: the load generator's figures, and the CPU of the servers ``pids`` and the rest."""
+    watch = CpuWatch(*pids)
+    with watch:
+        result = load(spec, watch)
+    return {
+        "benchmark": benchmark,
+        "workers": workers,
+        **{k: result[k] for k in ("rps", "p50_ms", "p99_ms", "requests", "ok")},
+        "non_ok": {k: v for k, v in result["statuses"].items() if k != "200"},
+        "errors": result["errors"],
+        "samples": result["samples"][:1],
+        "spread": result["connections_per_worker"],
+        **watch.summary(),
+    }
+
+
 def run_mock_benchmarks(
     workers: int, seconds: float, code_count: int, state_dir: Path | None = None
 ) -> list[dict[str, Any]]:
@@ -190,21 +208,6 @@ def run_mock_benchmarks(
     with served_mock(workers=workers, state_dir=state_dir) as mock:
         codes = make_codes(mock, session_cookie(mock), code_count + 9)
         for name, spec in scenarios(mock, seconds, codes).items():
-            watch = CpuWatch(mock.proc.pid)
-            with watch:
-                result = load(
-                    {**spec, "url": mock.base_url, "ca": mock.ca, "balance": workers}, watch
-                )
-            rows.append(
-                {
-                    "benchmark": f"mock {name}",
-                    "workers": workers,
-                    **{k: result[k] for k in ("rps", "p50_ms", "p99_ms", "requests", "ok")},
-                    "non_ok": {k: v for k, v in result["statuses"].items() if k != "200"},
-                    "errors": result["errors"],
-                    "samples": result["samples"][:1],
-                    "spread": result["connections_per_worker"],
-                    **watch.summary(),
-                }
-            )
+            full = {**spec, "url": mock.base_url, "ca": mock.ca, "balance": workers}
+            rows.append(measured(f"mock {name}", full, [mock.proc.pid], workers))
     return rows

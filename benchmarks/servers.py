@@ -90,12 +90,21 @@ def mock_command(port: int, state_dir: Path, workers: int) -> list[str]:
 
 @contextmanager
 def served_mock(
-    workers: int = 1, state_dir: Path | None = None, port: int | None = None, **env: str
+    workers: int = 1,
+    state_dir: Path | None = None,
+    port: int | None = None,
+    tls: bool = True,
+    **env: str,
 ) -> Iterator[ServedMock]:
-    """``mock-entra serve`` as a subprocess; yields once discovery answers 200."""
+    """``mock-entra serve`` as a subprocess; yields once discovery answers 200.
+
+    ``env`` adds ``MOCK_ENTRA_*`` variables (``MOCK_ENTRA_STORE`` for a Redis store).
+    """
     state = state_dir or Path(tempfile.mkdtemp(prefix="bench-mock-"))
     port = port or free_port()
     child_env = {**os.environ, "MOCK_ENTRA_LOG_REQUESTS": "false", **env}
+    if not tls:
+        child_env["MOCK_ENTRA_TLS"] = "false"
     started = time.perf_counter()
     proc = subprocess.Popen(  # noqa: S603 - our interpreter, our module
         mock_command(port, state, workers),
@@ -103,7 +112,7 @@ def served_mock(
         stdout=subprocess.DEVNULL,
         start_new_session=True,
     )
-    base = f"https://127.0.0.1:{port}"
+    base = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     ca = str(state / "tls" / "ca.pem")
     try:
         deadline = time.perf_counter() + 30
@@ -115,5 +124,21 @@ def served_mock(
         wait_until(mock.discovery, ca, proc, 30)
         mock.ready_seconds = time.perf_counter() - started
         yield mock
+    finally:
+        stop(proc)
+
+
+@contextmanager
+def served_process(
+    command: list[str], ready_url: str, ca: str | None = None, cwd: Path | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Any server as a subprocess of its own group; yields once ``ready_url`` answers 200."""
+    proc = subprocess.Popen(  # noqa: S603 - commands of this package
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True, cwd=cwd,
+    )  # fmt: skip
+    try:
+        wait_until(ready_url, ca, proc, 60)
+        yield proc
     finally:
         stop(proc)
