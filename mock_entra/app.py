@@ -23,6 +23,7 @@ from mock_entra.clock import Clock, system_clock
 from mock_entra.context import Context
 from mock_entra.errors import InvalidRequest, OAuthError, ServerError, missing_parameter
 from mock_entra.routes import authorize, discovery, health, logout, managed_identity, token
+from mock_entra.routes.lean import LeanPaths
 from mock_entra.routes.responses import oauth_error_response
 from mock_entra.settings import MockSettings
 from mock_entra.tenant import Directory, load_directory
@@ -84,8 +85,9 @@ def create_app(
 
     for module in (health, discovery, authorize, logout, token, managed_identity, admin_routes):
         app.include_router(module.router)
-    # The token endpoint's lean path, inside the controls so they see every token request.
-    app.add_middleware(token.TokenEndpoint, ctx=ctx)
+    # The hot paths (token, discovery, JWKS) ahead of the router, inside the controls
+    # so that faults, clocks and the log see them as any other request.
+    app.add_middleware(LeanPaths, ctx=ctx)
     # Faults, per-tenant clocks, the request log and the worker header (admin API).
     app.add_middleware(ControlMiddleware, admin=admin)
     return app

@@ -108,28 +108,44 @@ def _rendered(base_url: str, tenant_id: str, version: int) -> bytes:
     return bytes(JSONResponse(build(base_url, tenant_id)).body)
 
 
-def _discovery(ctx: Context, tenant: str, version: int) -> Response:
+def discovery(ctx: Context, tenant: str, version: int) -> Response:
+    """A tenant's OpenID configuration (v2 or v1), or Entra's AADSTS90002 for an unknown one."""
     t = ctx.tenant(tenant)
     body = _rendered(ctx.base_url, t.id, version)
     return Response(body, media_type="application/json", headers=_CACHE)
 
 
-# ``async``: nothing here blocks, so no hop to a worker thread (discovery and the JWKS
-# are what every client and resource server fetches first).
+# The last rendering of each tenant's JWKS, reused while its ring is unchanged (the ring
+# hands out the same document object until a key changes).
+_jwks_rendered: dict[str, tuple[dict[str, Any], bytes]] = {}
+
+
+def jwks(ctx: Context, tenant: str) -> Response:
+    """A tenant's published keys, unless the controls break or take them down (D25)."""
+    t = ctx.tenant(tenant)
+    document = ctx.ring(t.id).jwks(ctx.now(), ctx.issuer_v2(t.id))
+    override = ctx.controls.jwks_override(document)
+    if override is not None:
+        return override
+    cached = _jwks_rendered.get(t.id)
+    if cached is None or cached[0] is not document:
+        cached = _jwks_rendered[t.id] = (document, bytes(JSONResponse(document).body))
+    return Response(cached[1], media_type="application/json", headers=_CACHE)
+
+
+# The lean paths (routes/lean.py) answer these GETs ahead of the router; the routes
+# document them and answer HEAD. ``async``: nothing here blocks.
 @router.get("/{tenant}/v2.0/.well-known/openid-configuration")
 async def discovery_v2(tenant: str, ctx: Context = Depends(get_context)) -> Response:
-    return _discovery(ctx, tenant, 2)
+    return discovery(ctx, tenant, 2)
 
 
 @router.get("/{tenant}/.well-known/openid-configuration")
 async def discovery_v1(tenant: str, ctx: Context = Depends(get_context)) -> Response:
-    return _discovery(ctx, tenant, 1)
+    return discovery(ctx, tenant, 1)
 
 
 @router.get("/{tenant}/discovery/v2.0/keys")
 @router.get("/{tenant}/discovery/keys")
-async def jwks(tenant: str, ctx: Context = Depends(get_context)) -> Response:
-    t = ctx.tenant(tenant)
-    document = ctx.ring(t.id).jwks(ctx.now(), ctx.issuer_v2(t.id))
-    # The controls may break it or take it down for this tenant (scenario D25).
-    return ctx.controls.jwks_override(document) or JSONResponse(document, headers=_CACHE)
+async def jwks_route(tenant: str, ctx: Context = Depends(get_context)) -> Response:
+    return jwks(ctx, tenant)

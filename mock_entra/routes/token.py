@@ -1,18 +1,17 @@
 """The token endpoint (v2 and the legacy v1 path): read the form, answer with the grant's body.
 
-It is the mock's hot path, so POSTs are answered by a lean ASGI layer in front of
-the router (``TokenEndpoint``): no route matching over every path, no dependency
+It is the mock's hot path, so POSTs are answered by the lean paths in front of the
+router (``routes.lean``): no route matching over every path, no dependency
 injection, no second parse of the form the control middleware already read, and
-no hop to a worker thread (nothing in a grant waits on anything but the local
-store). The FastAPI routes below document the endpoint in the OpenAPI schema and
-answer what the layer leaves to them (other methods: Entra's 405 answer).
+no hop to a worker thread (nothing in a grant waits on anything but the store).
+The FastAPI routes below document the endpoint in the OpenAPI schema and answer
+what the lean paths leave to them (other methods: Entra's 405 answer).
 Everything else (which grant, its prechecks, client authentication) is
 ``grants.endpoint.token_response``'s.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -20,21 +19,18 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from mock_entra.context import Context, get_context
-from mock_entra.errors import InvalidRequest, OAuthError, missing_parameter
+from mock_entra.errors import InvalidRequest, missing_parameter
 from mock_entra.form import FORM_TYPE, MAX_BODY, content_type, declared_length, form_of, header
 from mock_entra.grants.endpoint import token_response
-from mock_entra.routes.responses import NO_STORE, oauth_error_response
+from mock_entra.routes.responses import NO_STORE
 
 router = APIRouter(tags=["token"])
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MAX_FIELDS = 64
 MAX_VALUE = 16 * 1024
-TOKEN_PATH = re.compile(r"^/([^/]+)/oauth2/(v2\.0/)?token$")
 
 
 async def read_form(scope: Scope, receive: Receive) -> dict[str, str]:
@@ -70,26 +66,6 @@ async def answer(
     form = await read_form(scope, receive)
     body = token_response(ctx, t, form, header(scope, b"authorization"), v1=v1)
     return JSONResponse(body, headers=NO_STORE)
-
-
-class TokenEndpoint:
-    """ASGI layer: POSTs to a token path are answered here, everything else goes on to ``app``."""
-
-    def __init__(self, app: ASGIApp, ctx: Context) -> None:
-        self.app = app
-        self.ctx = ctx
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        match = TOKEN_PATH.match(scope["path"]) if scope["type"] == "http" else None
-        if match is None or scope["method"] != "POST":
-            await self.app(scope, receive, send)
-            return
-        try:
-            response = await answer(self.ctx, match[1], scope, receive, v1=match[2] is None)
-        except OAuthError as exc:
-            response = oauth_error_response(exc, self.ctx)
-        # Anything else reaches the app's error handler, as from any route: a 500.
-        await response(scope, receive, send)
 
 
 @router.post("/{tenant}/oauth2/v2.0/token")
