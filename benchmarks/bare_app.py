@@ -28,6 +28,7 @@ from entra_kit.jose import b64url_encode, json_segment
 
 Message = MutableMapping[str, Any]
 KEY_FILE = "bare-app-key.pem"
+TWO_TOKENS = "/two-tokens"
 
 
 @cache
@@ -73,7 +74,7 @@ async def app(
     receive: Callable[[], Awaitable[Message]],
     send: Callable[[Message], Awaitable[None]],
 ) -> None:
-    """POST any path with a form: a token; GET: ``{"status": "ok"}`` (readiness)."""
+    """POST a form: a token (two at ``TWO_TOKENS``); GET: ``{"status": "ok"}`` (readiness)."""
     if scope["type"] != "http":
         return
     body = b""
@@ -84,12 +85,11 @@ async def app(
         more = message.get("more_body", False)
     if scope["method"] == "POST":
         form = dict(parse_qsl(body.decode()))
-        token = sign(_claims(form.get("client_id", ""), form.get("scope", "")))
-        payload: dict[str, Any] = {
-            "token_type": "Bearer",
-            "expires_in": 3599,
-            "access_token": token,
-        }
+        claims = _claims(form.get("client_id", ""), form.get("scope", ""))
+        payload: dict[str, Any] = {"token_type": "Bearer", "expires_in": 3599}
+        payload["access_token"] = sign(claims)
+        if scope["path"] == TWO_TOKENS:  # what a code or refresh answer signs: access + ID
+            payload["id_token"] = sign(claims)
     else:
         payload = {"status": "ok"}
     data = json.dumps(payload).encode()

@@ -1,7 +1,8 @@
 """The yardsticks, measured in the same run as the mock: what its token figures are judged by.
 
 - the bare signing app (:mod:`benchmarks.bare_app`) on the mock's server (Granian) and
-  on uvicorn, HTTPS, two workers: what Python on this stack can sign per second;
+  on uvicorn, HTTPS, two workers: what Python on this stack can sign per second; on
+  Granian also signing two tokens per answer, as a code or refresh answer does;
 - the npm ``oauth2-mock-server`` (one Node process), over plain HTTP as it is usually
   run, and over HTTPS with the mock's certificate; installed in ``benchmarks/peer/``
   by ``npm ci`` on first use, its rows skipped with a message where npm is absent;
@@ -22,12 +23,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from benchmarks.bare_app import TWO_TOKENS
 from benchmarks.mock_bench import CLIENT_CREDENTIALS, FORM, measured
 from benchmarks.servers import free_port, served_mock, served_process
 from mock_entra.tls import ensure_tls
 
 PEER_DIR = Path(__file__).resolve().parent / "peer"
 NPM_PEER = "npm oauth2-mock-server client credentials"
+BARE_TWO = "bare signing app, two tokens"
 
 
 def _token_spec(
@@ -59,6 +62,9 @@ def bare_rows(seconds: float, state: Path) -> list[dict[str, Any]]:
         with served_process(command, f"{url}/ready", ca) as proc:
             spec = _token_spec(url, ca, "/token", seconds, balance=2)
             rows.append(measured(f"bare signing app ({server})", spec, [proc.pid], 2))
+            if server == "granian":  # the ceiling of a code or refresh answer (two tokens)
+                spec = _token_spec(url, ca, TWO_TOKENS, seconds, balance=2)
+                rows.append(measured(f"{BARE_TWO} ({server})", spec, [proc.pid], 2))
     return rows
 
 
