@@ -78,44 +78,38 @@ class Served:
         code = parse_qs(urlsplit(answer.headers["location"]).query)["code"][0]
         return code, answer.headers[WORKER]
 
-    def redeem(self, code: str) -> httpx.Response:
+    def token(self, tenant: str = TENANT_ID, **form: str) -> httpx.Response:
+        """One token request on a new connection."""
         with self.client() as http:
-            return http.post(
-                f"/{TENANT_ID}/oauth2/v2.0/token",
-                data={
-                    "grant_type": "authorization_code",
-                    "code": code,
-                    "client_id": WEB_CLIENT_ID,
-                    "client_secret": WEB_CLIENT_SECRET,
-                    "redirect_uri": WEB_REDIRECT_URI,
-                    "code_verifier": VERIFIER,
-                },
-            )
+            return http.post(f"/{tenant}/oauth2/v2.0/token", data=form)
+
+    def redeem(self, code: str) -> httpx.Response:
+        return self.token(
+            grant_type="authorization_code",
+            code=code,
+            client_id=WEB_CLIENT_ID,
+            client_secret=WEB_CLIENT_SECRET,
+            redirect_uri=WEB_REDIRECT_URI,
+            code_verifier=VERIFIER,
+        )
 
     def refresh(self, refresh_token: str) -> httpx.Response:
-        with self.client() as http:
-            return http.post(
-                f"/{TENANT_ID}/oauth2/v2.0/token",
-                data={
-                    "grant_type": "refresh_token",
-                    "refresh_token": refresh_token,
-                    "client_id": WEB_CLIENT_ID,
-                    "client_secret": WEB_CLIENT_SECRET,
-                    "scope": f"{API_SCOPE} openid offline_access",
-                },
-            )
+        return self.token(
+            grant_type="refresh_token",
+            refresh_token=refresh_token,
+            client_id=WEB_CLIENT_ID,
+            client_secret=WEB_CLIENT_SECRET,
+            scope=f"{API_SCOPE} openid offline_access",
+        )
 
     def app_token(self, tenant: str = TENANT_ID) -> httpx.Response:
-        with self.client() as http:
-            return http.post(
-                f"/{tenant}/oauth2/v2.0/token",
-                data={
-                    "grant_type": "client_credentials",
-                    "client_id": DAEMON_CLIENT_ID,
-                    "client_secret": DAEMON_CLIENT_SECRET,
-                    "scope": f"{API_SCOPE.rsplit('/', 1)[0]}/.default",
-                },
-            )
+        return self.token(
+            tenant,
+            grant_type="client_credentials",
+            client_id=DAEMON_CLIENT_ID,
+            client_secret=DAEMON_CLIENT_SECRET,
+            scope=f"{API_SCOPE.rsplit('/', 1)[0]}/.default",
+        )
 
 
 def free_port() -> int:
