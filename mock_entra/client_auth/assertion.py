@@ -133,9 +133,7 @@ def _signed_by_its_issuer(attempt: Attempt, assertion: ClientAssertion) -> bool:
     return (
         key is not None
         and header.get("alg") == "RS256"
-        and _verify_rsa(
-            key.jwk.get_op_key("verify"), "RS256", assertion.signing_input, assertion.signature
-        )
+        and _verify_rsa(key.verify_key, "RS256", assertion.signing_input, assertion.signature)
     )
 
 

@@ -56,7 +56,7 @@ def check_signature(req: TokenRequest, header: dict[str, Any], assertion: str) -
     if key is None:
         raise _invalid_assertion("The key was not found.")
     signed = graph_signed_form(assertion) if "nonce" in header else assertion
-    if not verify_rs256(signed, key.jwk.get_op_key("verify")):
+    if not verify_rs256(signed, key.verify_key):
         raise _invalid_assertion("The signature does not verify.")
 
 
