@@ -4,8 +4,9 @@ It is the mock's hot path, so POSTs are answered by the lean paths in front of t
 router (``routes.lean``): no route matching over every path, no dependency
 injection, no second parse of the form the control middleware already read, and
 no hop to a worker thread (nothing in a grant waits on anything but the store).
-The FastAPI routes below document the endpoint in the OpenAPI schema and answer
-what the lean paths leave to them (other methods: Entra's 405 answer).
+The FastAPI routes below put the endpoint in the OpenAPI schema and make the router
+answer other methods with Entra's 405; they serve POSTs only in an app built
+without the lean paths (``create_app`` always installs them), with the same code.
 Everything else (which grant, its prechecks, client authentication) is
 ``grants.endpoint.token_response``'s.
 """
