@@ -129,6 +129,8 @@ def jwks(ctx: Context, tenant: str) -> Response:
         return override
     cached = _jwks_rendered.get(t.id)
     if cached is None or cached[0] is not document:
+        if len(_jwks_rendered) >= 256:  # runtime tenants come and go: keep it bounded
+            _jwks_rendered.clear()
         cached = _jwks_rendered[t.id] = (document, bytes(JSONResponse(document).body))
     return Response(cached[1], media_type="application/json", headers=_CACHE)
 

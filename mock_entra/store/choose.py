@@ -16,8 +16,12 @@ from mock_entra.store.sqlite import SqliteStore
 
 
 def open_store(settings: MockSettings) -> Store:
+    """The engine, ready: a Redis server that does not answer fails here, in one line."""
     if settings.store == "sqlite":
         return SqliteStore(Path(settings.state_dir) / "state.sqlite3")
-    from mock_entra.store.redis import RedisStore  # only a Redis mock needs the client
+    from mock_entra.store.redis import RedisStore, RedisUnreachable
 
-    return RedisStore(settings.store, settings.store_prefix)
+    try:
+        return RedisStore(settings.store, settings.store_prefix)
+    except RedisUnreachable as exc:
+        raise ValueError(f"store: {exc}") from exc

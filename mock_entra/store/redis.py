@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import redis
 
@@ -162,12 +163,30 @@ def _value(raw: str, hits: str | None = None, remaining: str | None = None) -> d
     return value
 
 
+class RedisUnreachable(RuntimeError):
+    """The Redis server does not answer (the message names it without its password)."""
+
+
+def _where(url: str) -> str:
+    """The server a URL names, without its user name or password."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return f"unix://{parts.path}"
+    return f"{parts.scheme}://{parts.hostname or ''}:{parts.port or 6379}{parts.path}"
+
+
 class RedisStore:
     def __init__(self, url: str, prefix: str = "mock-entra") -> None:
         self.url = url
         self.prefix = prefix
         # A pool shared by the worker's threads; redis-py opens fresh connections after a fork.
         self._redis = redis.Redis.from_url(url, decode_responses=True)
+        try:
+            self._redis.ping()
+        except redis.RedisError as exc:
+            raise RedisUnreachable(
+                f"the Redis server at {_where(url)} does not answer ({exc})"
+            ) from exc
         self._scripts = {
             name: self._redis.register_script(source)
             for name, source in {

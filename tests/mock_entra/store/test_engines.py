@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from mock_entra.settings import MockSettings
+from mock_entra.store.choose import open_store
 from mock_entra.store.engine import Consumed, Store
 from mock_entra.store.redis import RedisStore
 from mock_entra.store.sqlite import SqliteStore
+from tests.mock_entra.served import free_port
 
 NOW = 1_700_000_000.0
 
@@ -113,3 +116,11 @@ def test_a_generation_counter_starts_at_zero_and_only_moves_on(store: Store) -> 
     assert store.advance("controls") == 1
     assert store.advance("controls") == 2
     assert store.generation("controls") == 2 and store.generation("other") == 0
+
+
+def test_a_redis_server_that_does_not_answer_stops_the_start_in_one_line(tmp_path: Path) -> None:
+    port = free_port()  # nothing listens there
+    settings = MockSettings(state_dir=str(tmp_path), store=f"redis://:s3cret@127.0.0.1:{port}/0")
+    with pytest.raises(ValueError, match=f"redis://127.0.0.1:{port}/0 does not answer") as err:
+        open_store(settings)
+    assert "s3cret" not in str(err.value) and "\n" not in str(err.value)
