@@ -5,6 +5,7 @@ Every test runs against the SQLite file and against a real Redis server on loopb
 
 from __future__ import annotations
 
+import re
 import threading
 import uuid
 from pathlib import Path
@@ -118,9 +119,16 @@ def test_a_generation_counter_starts_at_zero_and_only_moves_on(store: Store) -> 
     assert store.generation("controls") == 2 and store.generation("other") == 0
 
 
-def test_a_redis_server_that_does_not_answer_stops_the_start_in_one_line(tmp_path: Path) -> None:
-    port = free_port()  # nothing listens there
-    settings = MockSettings(state_dir=str(tmp_path), store=f"redis://:s3cret@127.0.0.1:{port}/0")
-    with pytest.raises(ValueError, match=f"redis://127.0.0.1:{port}/0 does not answer") as err:
+@pytest.mark.parametrize("scheme", ["redis", "unix"])
+def test_a_redis_server_that_does_not_answer_stops_the_start_in_one_line(
+    tmp_path: Path, scheme: str
+) -> None:
+    if scheme == "unix":  # nothing listens on either
+        url, named = f"unix://:s3cret@{tmp_path}/no.sock", f"unix://{tmp_path}/no.sock"
+    else:
+        port = free_port()
+        url, named = f"redis://:s3cret@127.0.0.1:{port}/0", f"redis://127.0.0.1:{port}/0"
+    settings = MockSettings(state_dir=str(tmp_path), store=url)
+    with pytest.raises(ValueError, match=re.escape(f"at {named} does not answer")) as err:
         open_store(settings)
     assert "s3cret" not in str(err.value) and "\n" not in str(err.value)
