@@ -231,6 +231,7 @@ def _unusual_tenant(tmp_path: Path) -> Path:
 
     data = yaml.safe_load((REPO / "mock_entra" / "default_tenant.yaml").read_text())
     tenant = data["tenants"][0]
+    tenant["verified_domains"] = [*tenant.get("verified_domains", []), "contoso.example"]
     apps = {a["name"]: a for a in tenant["applications"]}
     api, web = apps["MCP Backend API"], apps["MCP Demo Web"]
     api["scopes"][0] |= {"admin_consent_required": True, "description": HOSTILE}
