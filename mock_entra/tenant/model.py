@@ -214,6 +214,10 @@ class TokenLifetimes(_Strict):
     authorization_code: int = Field(default=600, ge=1)
 
 
+# What the v2 endpoints do with an RFC 8707 ``resource`` parameter (mock_entra.resource_indicator).
+ResourceParameterPolicy = Literal["match_scopes", "unsupported", "ignored"]
+
+
 class Tenant(_Strict):
     id: str
     domain: str  # the initial domain, <name>.onmicrosoft.com
@@ -222,6 +226,9 @@ class Tenant(_Strict):
     # these (or on ``domain``). A lab may list ``localhost``, which Entra never verifies.
     verified_domains: list[str] = []
     identifier_uri_policy: IdentifierUriPolicy = "secure_patterns"
+    # match_scopes: Entra since March 2026 (AADSTS9010010 unless it equals an identifier
+    # URI of the app owning the scopes); unsupported: before (AADSTS901002); ignored: lenient.
+    resource_parameter: ResourceParameterPolicy = "match_scopes"
     applications: list[Application] = []
     users: list[User] = []
     groups: list[Group] = []
