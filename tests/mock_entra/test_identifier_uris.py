@@ -94,13 +94,15 @@ def test_a_refused_identifier_uri_stops_the_tenant_file_with_one_line_naming_its
 
 
 def test_declaring_the_domain_verified_lets_the_uri_in(tmp_path: Path) -> None:
-    edit = _add_uris({API: ["https://mcp.example.net/mcp"]}, verified_domains=["example.net"])
+    edit = _add_uris(
+        {API: ["https://mcp.example.net/mcp"]}, verified_domains=["localhost", "example.net"]
+    )
     directory = load_directory(write_tenant_file(tmp_path / "t.yaml", edit))
     assert directory.tenants[0].resource_app("https://mcp.example.net/mcp") is not None
 
 
 def test_two_apps_cannot_share_an_identifier_uri(tmp_path: Path) -> None:
     shared = {API: ["https://mcp.example.net/mcp"], WEB: ["https://mcp.example.net/mcp"]}
-    edit = _add_uris(shared, verified_domains=["example.net"])
+    edit = _add_uris(shared, verified_domains=["localhost", "example.net"])
     with pytest.raises(TenantFileError, match="already another app's identifier URI"):
         load_directory(write_tenant_file(tmp_path / "t.yaml", edit))
