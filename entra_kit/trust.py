@@ -9,14 +9,17 @@ Two ways out, both keeping verification on:
   request (explicit per-request ``verify`` beats the environment): give it to MSAL as
   ``http_client``;
 - :func:`trust_variables` / :func:`trusting`: set the variables deliberately, for
-  child processes and for libraries that only read the environment.
+  child processes and for libraries that only read the environment;
+- :func:`tls_context` for httpx and urllib, which take an ``ssl.SSLContext``.
 """
 
 from __future__ import annotations
 
 import os
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -64,3 +67,14 @@ class TrustingSession(requests.Session):
             kwargs["verify"] = self.ca_bundle
         kwargs.setdefault("timeout", self.timeout)
         return super().request(method, url, *args, **kwargs)
+
+
+@lru_cache(maxsize=8)
+def tls_context(ca_bundle: str | None) -> ssl.SSLContext:
+    """Verification always on: the system store, or exactly ``ca_bundle`` when one is named.
+
+    Cached: building a context reads and parses the bundle, and clients are made often.
+    """
+    if ca_bundle:
+        return ssl.create_default_context(cafile=ca_bundle)
+    return ssl.create_default_context()

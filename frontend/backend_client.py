@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import ssl
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -16,19 +15,13 @@ import httpx2
 from fastmcp import Client
 from fastmcp.client.transports import StreamableHttpTransport
 
+from entra_kit.trust import tls_context
 from frontend.challenges import Challenge, ChallengeRecorder, from_tool_error
 from frontend.settings import FrontendSettings
 
 log = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 30.0
-
-
-def tls_context(settings: FrontendSettings) -> ssl.SSLContext:
-    """Trust the configured CA (the mock's) in addition to nothing else; never disable checks."""
-    if settings.entra_ca_bundle and settings.backend_url.startswith("https"):
-        return ssl.create_default_context(cafile=settings.entra_ca_bundle)
-    return ssl.create_default_context()
 
 
 def make_http_client(
@@ -41,7 +34,9 @@ def make_http_client(
     """
     kwargs.pop("verify", None)
     kwargs.setdefault("timeout", httpx2.Timeout(TIMEOUT_SECONDS))
-    client = httpx2.AsyncClient(verify=tls_context(settings), **kwargs)
+    # An HTTPS backend is trusted through ENTRA_CA_BUNDLE too (the one CA the lab configures).
+    ca = settings.entra_ca_bundle if settings.backend_url.startswith("https") else None
+    client = httpx2.AsyncClient(verify=tls_context(ca or None), **kwargs)
     client.event_hooks.setdefault("response", []).append(recorder.hook)
     return client
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import ssl
 import subprocess
 import sys
 import threading
@@ -14,6 +13,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from entra_kit.trust import tls_context
 from mock_entra.settings import MockSettings
 from mock_entra.tenant import load_directory
 from mock_entra.tls import ensure_tls
@@ -44,7 +44,7 @@ def _port_free(port: int) -> bool:
 
 
 def _healthy(url: str, ca: str | None) -> bool:
-    context = ssl.create_default_context(cafile=ca) if url.startswith("https") else None
+    context = tls_context(ca) if url.startswith("https") else None
     try:
         with urllib.request.urlopen(url, timeout=1, context=context) as answer:  # noqa: S310
             return bool(answer.status == 200)

@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import httpx
@@ -27,18 +25,11 @@ from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
 from backend.auth.errors import KeysUnavailable
+from entra_kit.trust import tls_context
 
 log = logging.getLogger("backend.auth.keys")
 
 Clock = Callable[[], float]
-
-
-@lru_cache(maxsize=8)
-def tls_context(ca_bundle: str | None) -> ssl.SSLContext:
-    """Verification always on; the CA bundle (the mock's CA) is trusted by configuration."""
-    return (
-        ssl.create_default_context(cafile=ca_bundle) if ca_bundle else ssl.create_default_context()
-    )
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from backend.auth.keys import tls_context
+from entra_kit.trust import tls_context
 
 log = logging.getLogger("backend.downstream")
 
