@@ -10,7 +10,6 @@ Nothing is handed in: the client sees only that redirect, as it would in product
 
 from __future__ import annotations
 
-import ssl
 import threading
 import time
 from pathlib import Path
@@ -20,6 +19,7 @@ import anyio
 import httpx
 from mcp.shared.auth import AuthorizationCodeResult
 
+from entra_kit.trust import tls_context
 from mock_entra.testing import FormBrowser, SignInError
 from mock_entra.testing.browser import hidden_fields, redirect_params
 
@@ -39,8 +39,7 @@ class UserBrowser:
     """One user's browser (its cookies are the sessions); ``go`` is one sign-in."""
 
     def __init__(self, ca_bundle: Path, username: str, password: str) -> None:
-        trust = ssl.create_default_context(cafile=str(ca_bundle))
-        self.http = httpx.Client(verify=trust, timeout=30)
+        self.http = httpx.Client(verify=tls_context(str(ca_bundle)), timeout=30)
         self.forms = FormBrowser(self.http)
         self.username, self.password = username, password
         self.visited: list[str] = []  # every URL, for tests that check where the browser went

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import ssl
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from urllib.parse import parse_qs, urlsplit
@@ -18,6 +17,7 @@ import httpx
 import pytest
 from mcp.shared.auth import OAuthToken
 
+from entra_kit.trust import tls_context
 from mock_entra.testing import RawFlow
 from stack.setups import MCP_CLIENT_ID, MCP_CLIENT_REDIRECT_URI
 from tests.conftest import decode
@@ -47,9 +47,7 @@ async def test_a_token_without_the_needed_scope_makes_the_sdk_step_up(
         url = lab.backend.mcp_url
         storage = MemoryStorage(registered_client())
         storage.tokens = _earlier_token(lab, f"{url}/tools.read")
-        with httpx.Client(
-            verify=ssl.create_default_context(cafile=str(lab.mock.ca_bundle))
-        ) as http:
+        with httpx.Client(verify=tls_context(str(lab.mock.ca_bundle))) as http:
             first = http.post(url, headers={"Authorization": f"Bearer {storage.tokens.access_token}",
                                             "Accept": "application/json, text/event-stream"},
                               json={"jsonrpc": "2.0", "id": 1, "method": "ping"})  # fmt: skip
