@@ -49,18 +49,19 @@ def setup_advice(settings: BackendSettings) -> list[str]:
     if settings.backend_mcp_auth == "proxy":
         return []
     url, uri = settings.mcp_url, settings.backend_app_id_uri
-    advice: list[str] = []
-    if uri != url:
-        advice.append(
-            f"MCP clients that follow the spec send resource={url} with scopes of {uri}: "
-            f"Entra refuses that pair with AADSTS9010010 unless {url} is also an identifier "
-            f"URI of the API app. Fix: add {url} to the app's identifier URIs and set "
-            f"BACKEND_APP_ID_URI={url} (Microsoft's recommended set-up), or put FastMCP's "
-            "OAuth proxy in front (BACKEND_MCP_AUTH=proxy)."
-        )
-    if urlsplit(url).scheme != "https":
-        advice.append(
-            f"{url} is not https, so it cannot be an identifier URI: Entra takes https URIs "
-            "on a verified domain of the tenant only (BACKEND_TLS_CERT serves https)."
-        )
-    return advice
+    https = urlsplit(url).scheme == "https"
+    no_http = "" if https else (
+        f"; and {url} cannot be one: Entra takes https identifier URIs on a verified domain "
+        "of the tenant only"
+    )  # fmt: skip
+    if uri == url:
+        return [] if https else [f"BACKEND_APP_ID_URI is {url}{no_http}."]
+    target = url if https else "https://<a verified domain>/mcp"
+    serve = "" if https else "serve the server there (BACKEND_URL, BACKEND_TLS_CERT/KEY), "
+    return [
+        f"MCP clients that follow the spec send resource={url} with scopes of {uri}: Entra "
+        f"refuses that pair with AADSTS9010010 unless {url} is also an identifier URI of the "
+        f"API app{no_http}. Fix: {serve}add {target} to the app's identifier URIs and set "
+        f"BACKEND_APP_ID_URI={target} (Microsoft's recommended set-up), or put FastMCP's OAuth "
+        "proxy in front (BACKEND_MCP_AUTH=proxy)."
+    ]

@@ -24,12 +24,13 @@ def _settings(**values: Any) -> BackendSettings:
 
 
 def test_the_api_uri_set_up_names_aadsts9010010_and_the_fix() -> None:
-    advice = setup_advice(_settings())
-    assert len(advice) == 2
-    assert "resource=http://127.0.0.1:8000/mcp" in advice[0] and "AADSTS9010010" in advice[0]
-    assert "BACKEND_APP_ID_URI=http://127.0.0.1:8000/mcp" in advice[0]
-    assert "BACKEND_MCP_AUTH=proxy" in advice[0]
-    assert "not https" in advice[1]
+    (advice,) = setup_advice(_settings())
+    assert "resource=http://127.0.0.1:8000/mcp" in advice and "AADSTS9010010" in advice
+    assert "cannot be one: Entra takes https identifier URIs on a verified domain" in advice
+    assert "BACKEND_APP_ID_URI=https://<a verified domain>/mcp" in advice
+    assert "BACKEND_MCP_AUTH=proxy" in advice
+    https = _settings(backend_url="https://mcp.contoso.com")
+    assert "BACKEND_APP_ID_URI=https://mcp.contoso.com/mcp" in setup_advice(https)[0]
 
 
 def test_the_direct_and_proxy_set_ups_have_nothing_to_say() -> None:
