@@ -16,21 +16,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from mock_entra.scenarios.mcp import INITIALIZE, MCP_HEADERS
+
 _PARAM = re.compile(r'(\w+)="([^"]*)"')
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "mock-entra check-mcp", "version": "1"},
-    },
-}
-MCP_HEADERS = {
-    "Accept": "application/json, text/event-stream",
-    "MCP-Protocol-Version": "2025-06-18",
-}
+# What a client sends first: MCP initialize over streamable HTTP (the runner's request).
+HEADERS = {**MCP_HEADERS, "MCP-Protocol-Version": "2025-06-18"}  # INITIALIZE's version
 
 
 class ServerUnreachable(Exception):
@@ -97,7 +87,7 @@ def looks_like_entra(authority: str) -> bool:
 def read_server(url: str, http: httpx.Client) -> ServerFacts:
     """The server's answer to a client without a token, and the metadata it points to."""
     try:
-        first = http.post(url, json=INITIALIZE, headers=MCP_HEADERS)
+        first = http.post(url, json=INITIALIZE, headers=HEADERS)
     except httpx.HTTPError as exc:
         raise ServerUnreachable(f"the MCP server at {url}: {exc}") from exc
     challenge = challenge_params(first.headers.get("www-authenticate", ""))
