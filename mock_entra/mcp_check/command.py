@@ -77,7 +77,7 @@ def _tenant(directory: Directory, facts: ServerFacts, chosen: str | None) -> Ten
 
 
 def _registration(tenant: Tenant, args: argparse.Namespace) -> Registration | None:
-    candidates = [a for a in tenant.applications if a.redirect_uris and not a.registered_elsewhere]
+    candidates = [a for a in tenant.applications if a.redirect_uris and not a.foreign]
     client = (
         tenant.app(args.client_id.lower())
         if args.client_id

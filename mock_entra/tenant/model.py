@@ -16,7 +16,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from entra_kit.ids import as_guid
-from mock_entra.tenant.identifier_uris import IdentifierUriPolicy, RegisteredUris, first_refusal
+from mock_entra.tenant.identifier_uris import (
+    MICROSOFT_APP_IDS,
+    IdentifierUriPolicy,
+    RegisteredUris,
+    first_refusal,
+)
 
 # Scopes that belong to the sign-in itself rather than to any resource (OIDC).
 OIDC_SCOPES = frozenset({"openid", "profile", "email", "offline_access"})
@@ -109,8 +114,9 @@ class Application(_Strict):
     header_nonce: bool = False
     # Custom claims to add to every access token issued for this resource.
     extra_claims: dict[str, object] = {}
-    # A service principal of an app registered in another tenant (Microsoft Graph, Azure
-    # AI Search...): its identifier URIs are its home tenant's, not held to this one's rules.
+    # A service principal of an app registered in another tenant (a partner's
+    # multi-tenant app): its identifier URIs are its home tenant's, not held to this
+    # one's rules. Microsoft's own apps (MICROSOFT_APP_IDS) count as such without it.
     registered_elsewhere: bool = False
 
     _check_id = field_validator("client_id")(_guid)
@@ -118,6 +124,11 @@ class Application(_Strict):
     @property
     def primary_resource_uri(self) -> str:
         return self.identifier_uris[0] if self.identifier_uris else self.client_id
+
+    @property
+    def foreign(self) -> bool:
+        """Registered in another tenant (Microsoft's apps, or ``registered_elsewhere``)."""
+        return self.registered_elsewhere or self.client_id in MICROSOFT_APP_IDS
 
     def identified_by(self, uri: str) -> bool:
         """True when ``uri`` is, byte for byte, one of this app's identifier URIs."""
@@ -261,7 +272,7 @@ class Tenant(_Strict):
     def _identifier_uris_allowed(self) -> Tenant:
         """Entra's rules for identifier URIs (``identifier_uris``); the first refusal names its path."""
         apps = [
-            RegisteredUris(a.client_id, () if a.registered_elsewhere else tuple(a.identifier_uris))
+            RegisteredUris(a.client_id, () if a.foreign else tuple(a.identifier_uris))
             for a in self.applications
         ]
         refusal = first_refusal(apps, self.id, self.domains, self.identifier_uri_policy)

@@ -106,3 +106,11 @@ def test_two_apps_cannot_share_an_identifier_uri(tmp_path: Path) -> None:
     edit = _add_uris(shared, verified_domains=["localhost", "example.net"])
     with pytest.raises(TenantFileError, match="already another app's identifier URI"):
         load_directory(write_tenant_file(tmp_path / "t.yaml", edit))
+
+
+def test_microsofts_own_apps_keep_their_uris_without_a_flag(tmp_path: Path) -> None:
+    """Graph's service principal in a tenant file: its https URI is Microsoft's, not refused."""
+    directory = load_directory(write_tenant_file(tmp_path / "t.yaml", lambda data: None))
+    graph = directory.tenants[0].resource_app("https://graph.microsoft.com")
+    assert graph is not None and graph.foreign
+    assert not any(a.registered_elsewhere for a in directory.tenants[0].applications)
