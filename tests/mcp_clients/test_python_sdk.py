@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from stack.setups import MCP_SERVER_CLIENT_ID
+from tests.conftest import decode
 from tests.mcp_clients.browser import AuthorizationRefused
 from tests.mcp_clients.conftest import (
     Lab,
@@ -71,6 +72,11 @@ async def test_the_direct_set_up_connects_with_the_resource_the_sdk_sends(lab_in
     assert f"{url}/access_as_user" in sent["scope"][0].split()
     assert ping["ok"] and ping["user"]["username"] == "alice@contoso.onmicrosoft.com"
     assert storage.tokens is not None and storage.tokens.refresh_token
+    # A v2 app's token: aud is its client id, not the identifier URI asked for (Entra's
+    # access token reference, "aud"); scp names the scope without the URI.
+    claims = decode(storage.tokens.access_token)
+    assert claims["aud"] == MCP_SERVER_CLIENT_ID and claims["ver"] == "2.0"
+    assert claims["scp"].split() == ["access_as_user"]
 
 
 async def test_the_proxy_set_up_connects_a_client_that_registers_itself(lab_in: LabIn) -> None:
