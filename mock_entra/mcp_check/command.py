@@ -26,6 +26,7 @@ from fastapi.testclient import TestClient
 from entra_kit.trust import tls_context
 from mock_entra.app import create_app
 from mock_entra.mcp_check.clients import no_resource_client, python_sdk, spec_client
+from mock_entra.mcp_check.graph_apps import directory_of, read_graph_apps
 from mock_entra.mcp_check.metadata import (
     authority_verdict,
     entra_metadata_verdicts,
@@ -42,6 +43,8 @@ from mock_entra.tenant import Directory, Tenant, load_directory
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("url", help="the MCP endpoint, e.g. https://mcp.contoso.com/mcp")
     parser.add_argument("--config", type=Path, help="tenant file (default: the shipped tenant)")
+    parser.add_argument("--app-registration", type=Path, help="instead of --config: a real "
+                        "tenant's app registrations as Graph JSON (az ad app show / list)")  # fmt: skip
     parser.add_argument("--tenant", help="tenant id or domain (default: the metadata's)")
     parser.add_argument("--client-id", help="the pre-registered MCP client to sign in as "
                         "(default: the tenant's first public client)")  # fmt: skip
@@ -105,14 +108,24 @@ def judge(
     return verdicts + entra_metadata_verdicts(facts)
 
 
+def _directory(args: argparse.Namespace, facts: ServerFacts) -> tuple[Directory, str]:
+    """The tenant the server trusts, and where it came from (for the report)."""
+    if args.app_registration is None:
+        return load_directory(args.config), str(args.config or "the shipped tenant file")
+    named = [s for server in facts.authorization_servers for s in server.split("/") if s][2:3]
+    tenant_id = args.tenant or next(iter(named), None)
+    apps = read_graph_apps(args.app_registration)
+    return directory_of(apps, tenant_id), f"{args.app_registration} (Graph app registrations)"
+
+
 def main(args: argparse.Namespace) -> int:
-    directory = load_directory(args.config)
     try:
         with httpx.Client(verify=tls_context(args.ca_bundle), timeout=15) as http:
             facts = read_server(args.url, http)
     except ServerUnreachable as exc:
         print(f"mock-entra check-mcp: cannot read {exc}", file=sys.stderr)
         return 2
+    directory, source = _directory(args, facts)
     tenant = _tenant(directory, facts, args.tenant)
     reg = _registration(tenant, args) if tenant else None
     if tenant is None or reg is None:
@@ -120,5 +133,5 @@ def main(args: argparse.Namespace) -> int:
               "in as (--tenant, --client-id, --redirect-uri)", file=sys.stderr)  # fmt: skip
         return 2
     verdicts = judge(facts, directory, tenant, reg)
-    print(render(facts, reg, verdicts, str(args.config or "the shipped tenant file")))
+    print(render(facts, reg, verdicts, source))
     return 1 if any(not v.works and v.server_side for v in verdicts) else 0
