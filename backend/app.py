@@ -14,6 +14,7 @@ The app keeps one state object, :class:`Backend`, in ``app.state``; read it with
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,14 +25,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 
 from backend.auth import JwksCache, TokenPolicy, TokenValidator
-from backend.auth.mcp_auth import EntraAuthProvider, EntraTokenVerifier
+from backend.auth.setups import MCP_PATH, mcp_auth, setup_advice
 from backend.downstream.client import DownstreamClient
 from backend.obo import OboExchanger
 from backend.settings import BackendSettings
 from backend.tools import Services, register_tools
-from entra_kit.issuers import issuer_v2
 
-MCP_PATH = "/mcp"
+log = logging.getLogger("backend.setup")
 
 
 @dataclass
@@ -100,13 +100,9 @@ def create_app(
     keys = keys or jwks_cache(settings)
     policy = mcp_policy(settings)
     validator = TokenValidator(policy, keys)
-    provider = EntraAuthProvider(
-        EntraTokenVerifier(validator, required_scopes=[settings.backend_scope]),
-        issuer=issuer_v2(settings.entra_authority_host, settings.entra_tenant_id),
-        base_url=settings.backend_url,
-        mcp_path=MCP_PATH,
-        scopes_supported=[settings.full_scope],
-    )
+    for advice in setup_advice(settings):
+        log.warning("MCP clients: %s", advice)
+    provider = mcp_auth(settings, validator)
     services = tool_services(settings, policy)
     mcp = FastMCP("entra-mcp-backend", auth=provider)
     register_tools(mcp, services)

@@ -27,6 +27,10 @@ def settings_for_serving() -> BackendSettings:
             f"backend settings: ENTRA_CA_BUNDLE: {settings.ca_bundle} does not exist "
             "(start the mock first, or leave it empty for system trust)"
         )
+    for name in ("backend_tls_cert", "backend_tls_key"):
+        path = getattr(settings, name)
+        if path is not None and not path.is_file():
+            raise SettingsError(f"backend settings: {name.upper()}: {path} does not exist")
     return settings
 
 
@@ -38,4 +42,11 @@ def serve(build: Callable[[BackendSettings], ASGIApp]) -> None:
         # machines often point them at the system store, which lacks the mock's CA.
         os.environ.update(trust_variables(settings.ca_bundle))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    uvicorn.run(build(settings), host=settings.backend_host, port=settings.backend_port)
+    cert, key = settings.backend_tls_cert, settings.backend_tls_key
+    uvicorn.run(
+        build(settings),
+        host=settings.backend_host,
+        port=settings.backend_port,
+        ssl_certfile=str(cert) if cert else None,
+        ssl_keyfile=str(key) if key else None,
+    )

@@ -51,6 +51,18 @@ class BackendSettings(BaseSettings):
     backend_port: int = Field(default=8000, ge=0, le=65535)
     backend_scope: str = "access_as_user"
 
+    # -- how MCP clients sign in (README "Connecting MCP clients") ---------------------
+    # direct: the metadata names the tenant and clients go to Entra themselves; proxy:
+    # FastMCP's OAuth proxy (AzureProvider) offers them dynamic registration and signs
+    # users in upstream with this API's own app registration.
+    backend_mcp_auth: Literal["direct", "proxy"] = "direct"
+    # Ask the user before the proxy sends them to Entra (FastMCP's consent screen).
+    backend_proxy_consent: bool = True
+    # Serve HTTPS with this certificate and key (PEM): an https identifier URI on a
+    # verified domain must be the server's own URL in the direct set-up.
+    backend_tls_cert: Path | None = None
+    backend_tls_key: Path | None = None
+
     # -- token validation -------------------------------------------------------------
     backend_token_versions: CsvList = Field(default_factory=lambda: ["1.0", "2.0"])
     # Empty: only ENTRA_TENANT_ID.
@@ -91,7 +103,12 @@ class BackendSettings(BaseSettings):
         return _split(value)
 
     @field_validator(
-        "entra_ca_bundle", "obo_certificate_path", "fake_directory_file", mode="before"
+        "entra_ca_bundle",
+        "obo_certificate_path",
+        "fake_directory_file",
+        "backend_tls_cert",
+        "backend_tls_key",
+        mode="before",
     )
     @classmethod
     def _empty_path_is_none(cls, value: object) -> object:
@@ -144,6 +161,19 @@ class BackendSettings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _tls_complete(self) -> BackendSettings:
+        if (self.backend_tls_cert is None) != (self.backend_tls_key is None):
+            raise ValueError("BACKEND_TLS_CERT and BACKEND_TLS_KEY go together")
+        if self.backend_tls_cert is not None and not self.backend_url.startswith("https://"):
+            raise ValueError("BACKEND_URL must be https:// when BACKEND_TLS_CERT is set")
+        if self.backend_mcp_auth == "proxy" and not self.backend_client_secret:
+            raise ValueError(
+                "BACKEND_CLIENT_SECRET is required when BACKEND_MCP_AUTH=proxy (the proxy "
+                "signs users in with it)"
+            )
+        return self
+
     # -- derived values ---------------------------------------------------------------
     @property
     def authority(self) -> str:
@@ -165,6 +195,11 @@ class BackendSettings(BaseSettings):
     def full_scope(self) -> str:
         """The scope a client requests: ``api://<app>/access_as_user``."""
         return f"{self.backend_app_id_uri}/{self.backend_scope}"
+
+    @property
+    def identity_host(self) -> str:
+        """The authority's host (and port): FastMCP's ``base_authority``."""
+        return self.entra_authority_host.removeprefix("https://")
 
     @property
     def search_url(self) -> str:

@@ -9,6 +9,7 @@ it (``fake_downstream.with_backend``) unless ``serve_fake_downstream=False``.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from starlette.applications import Starlette
 
 from backend.app import Backend, backend_of
 from backend.settings import BackendSettings
-from entra_kit.serve import bind_loopback, serve_in_thread
+from entra_kit.serve import ServerTls, bind_loopback, serve_in_thread
 from fake_downstream.guard import DownstreamGuard
 from fake_downstream.with_backend import create_lab_backend
 
@@ -76,16 +77,26 @@ def backend_settings_for(mock: Any, **overrides: Any) -> dict[str, Any]:
 
 
 @contextmanager
-def run_backend(values: dict[str, Any], *, port: int = 0) -> Iterator[RunningBackend]:
+def run_backend(
+    values: dict[str, Any],
+    *,
+    port: int = 0,
+    tls: ServerTls | None = None,
+    sock: socket.socket | None = None,
+) -> Iterator[RunningBackend]:
     """Serve the lab's backend on 127.0.0.1 in a background thread until the block ends.
 
-    ``values`` are settings field values; ``backend_url`` is set to the bound port.
+    ``values`` are settings field values; ``backend_url`` is set to the bound port
+    (``sock``, when the caller bound one to know the URL first). With ``tls`` it is
+    served over HTTPS and named ``https://localhost:<port>`` (the name its certificate
+    must cover: the mock's own covers ``localhost``).
     """
-    sock = bind_loopback(port)
-    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sock = sock or bind_loopback(port)
+    bound = sock.getsockname()[1]
+    base_url = f"https://localhost:{bound}" if tls else f"http://127.0.0.1:{bound}"
     # _env_file=None: tests must not pick up a developer's .env.
     settings = BackendSettings(_env_file=None, **{"backend_url": base_url, **values})  # type: ignore[call-arg]
     lab = create_lab_backend(settings)
     fakes = lab.fakes.guards if lab.fakes else {}
-    with serve_in_thread(lab.app, sock=sock, name="backend"):
+    with serve_in_thread(lab.app, sock=sock, tls=tls, name="backend"):
         yield RunningBackend(base_url, lab.app, fakes)

@@ -22,7 +22,15 @@ from mock_entra.admin.middleware import ControlMiddleware
 from mock_entra.clock import Clock, system_clock
 from mock_entra.context import Context
 from mock_entra.errors import InvalidRequest, OAuthError, ServerError, missing_parameter
-from mock_entra.routes import authorize, discovery, health, logout, managed_identity, token
+from mock_entra.routes import (
+    advertised,
+    authorize,
+    discovery,
+    health,
+    logout,
+    managed_identity,
+    token,
+)
 from mock_entra.routes.lean import LeanPaths
 from mock_entra.routes.responses import oauth_error_response
 from mock_entra.settings import MockSettings
@@ -83,7 +91,8 @@ def create_app(
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return oauth_error_response(ServerError(90033, "A transient error has occurred."), ctx)
 
-    for module in (health, discovery, authorize, logout, token, managed_identity, admin_routes):
+    routers = (health, discovery, advertised, authorize, logout, token, managed_identity)
+    for module in (*routers, admin_routes):
         app.include_router(module.router)
     # The hot paths (token, discovery, JWKS) ahead of the router, inside the controls
     # so that faults, clocks and the log see them as any other request.

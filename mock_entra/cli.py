@@ -1,5 +1,6 @@
 """``mock-entra``: serve the mock, describe its tenants, mint a token for curl, mint a
-validly signed bad token, run the security scenarios against your API."""
+validly signed bad token, run the security scenarios against your API, check an MCP
+server's set-up against Entra's rules."""
 
 from __future__ import annotations
 
@@ -177,6 +178,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("scenarios", help="run the security catalog against your API")
     add_arguments(p)
     p.set_defaults(func=scenarios_main)
+
+    from mock_entra.mcp_check import command as check_mcp
+
+    p = sub.add_parser("check-mcp", help="will MCP clients connect to this MCP server on Entra?")
+    check_mcp.add_arguments(p)
+    p.set_defaults(func=check_mcp.main)
     return parser
 
 

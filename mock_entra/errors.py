@@ -76,6 +76,12 @@ class InvalidResource(OAuthError):
     error = "invalid_resource"
 
 
+class InvalidTarget(OAuthError):
+    """RFC 8707 §2: the ``resource`` is not one the request may name (Entra: AADSTS9010010)."""
+
+    error = "invalid_target"
+
+
 class UnsupportedGrantType(OAuthError):
     error = "unsupported_grant_type"
 

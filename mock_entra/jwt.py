@@ -18,8 +18,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from entra_kit.jose import b64url_decode, b64url_encode, json_segment
-from mock_entra.keys import SigningKey
+from entra_kit.jose import b64url_decode, b64url_encode, graph_signed_form, json_segment
+from mock_entra.keys import KeyRing, SigningKey
 
 
 @lru_cache(maxsize=64)
@@ -80,3 +80,19 @@ def verify_rs256(token: str, public_key: rsa.RSAPublicKey) -> bool:
     except (ValueError, InvalidSignature):
         return False
     return True
+
+
+def signature_problem(ring: KeyRing, header: dict[str, Any], token: str, now: float) -> str | None:
+    """Why ``token`` is not signed by one of ``ring``'s published keys, or None when it is.
+
+    RS256 only; a Graph token's header nonce is undone first (``graph_signed_form``).
+    """
+    if header.get("alg") != "RS256":
+        return "The token is not signed with RS256."
+    key = ring.find(str(header.get("kid")), now)
+    if key is None:
+        return "The key was not found."
+    signed = graph_signed_form(token) if "nonce" in header else token
+    if not verify_rs256(signed, key.verify_key):
+        return "The signature does not verify."
+    return None

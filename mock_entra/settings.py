@@ -33,6 +33,9 @@ class MockSettings(BaseSettings):
     allow_plain_pkce: bool = False
     # Entra requires PKCE only for SPAs and public clients; strict mode requires it always.
     require_pkce: bool = False
+    # Entra's discovery has no code_challenge_methods_supported or grant_types_supported;
+    # experiments may add them (what a strict MCP client would do if it had them).
+    discovery_extras: bool = False
     log_requests: bool = True
     # The admin API (/_admin) is as powerful as the mock: when set, every client (loopback
     # ones too) must present this as a bearer token; empty: loopback clients only.

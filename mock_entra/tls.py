@@ -108,10 +108,16 @@ def _server(
     return key, cert
 
 
+def tls_files(state_dir: Path) -> TlsFiles:
+    """Where the CA and the server certificate of ``state_dir`` are (whether or not they exist)."""
+    tls_dir = state_dir / "tls"
+    return TlsFiles(tls_dir / "ca.pem", tls_dir / "server.pem", tls_dir / "server-key.pem")
+
+
 def ensure_tls(state_dir: Path, extra_names: tuple[str, ...] = ()) -> TlsFiles:
     """Create the CA and server certificate unless both already exist."""
-    tls_dir = state_dir / "tls"
-    files = TlsFiles(tls_dir / "ca.pem", tls_dir / "server.pem", tls_dir / "server-key.pem")
+    files = tls_files(state_dir)
+    tls_dir = files.ca_cert.parent
     if all(p.exists() for p in (files.ca_cert, files.server_cert, files.server_key)):
         return files
     tls_dir.mkdir(parents=True, exist_ok=True, mode=0o700)

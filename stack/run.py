@@ -19,6 +19,7 @@ from mock_entra.tenant import load_directory
 from mock_entra.tls import ensure_tls
 from stack.profile import load_profile
 from stack.services import Service, child_environment, plan, uses_mock
+from stack.setups import banner_lines
 
 COLORS = {"mock": "\033[35m", "backend": "\033[36m", "frontend": "\033[32m"}
 RESET = "\033[0m"
@@ -102,6 +103,7 @@ def _banner(env: dict[str, str], seconds: float) -> str:
     frontend = env.get("FRONTEND_URL", "http://localhost:5001")
     lines = [f"\nReady in {seconds:.1f}s.  Open {frontend}\n"]
     if uses_mock(env):
+        lines += [*banner_lines(env), ""]
         directory = load_directory(env.get("MOCK_ENTRA_CONFIG") or None)
         lines.append("Test users (mock tenant):")
         lines += [f"  {u.upn:<36} password: {u.password}" for u in directory.tenants[0].users]

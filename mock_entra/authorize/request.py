@@ -1,7 +1,8 @@
 """The /authorize request: validated by small named checks, in Entra's order.
 
 Order (as Entra): tenant -> client -> redirect_uri -> (only now may errors
-redirect) -> response_mode -> response_type -> scope -> PKCE -> prompt -> the rest.
+redirect) -> response_mode -> response_type -> scope -> resource -> PKCE -> prompt ->
+the rest.
 A failure before the redirect_uri is verified is an ``Untrusted`` error: it is
 shown on an error page and never sent to the unverified redirect_uri (RFC 6749
 §4.1.2.1, RFC 9700 §4.1). Later failures are ``Redirectable``: they go back to
@@ -24,6 +25,7 @@ from mock_entra.errors import (
     missing_parameter,
     unknown_client,
 )
+from mock_entra.resource_indicator import check_resource
 from mock_entra.scopes import parse_scopes
 from mock_entra.settings import MockSettings
 from mock_entra.tenant.model import Application, Tenant
@@ -175,6 +177,17 @@ def check_scope(tenant: Tenant, params: dict[str, str], version: int) -> str:
     return scope
 
 
+def check_resource_parameter(
+    tenant: Tenant, params: dict[str, str], scope: str, version: int
+) -> None:
+    """RFC 8707 ``resource`` on the v2 endpoint, by the tenant's policy: AADSTS9010010 / 901002.
+
+    The v1 endpoint's ``resource`` is its own way to name the resource (``check_scope``).
+    """
+    if version == 2:
+        check_resource(tenant, params.get("resource"), scope)
+
+
 def check_pkce(
     settings: MockSettings, app: Application, params: dict[str, str]
 ) -> tuple[str | None, str | None]:
@@ -263,6 +276,7 @@ def validate(
         target = Target(redirect_uri, mode, state)
         check_response_type(app, params)
         scope = check_scope(tenant, params, version)
+        check_resource_parameter(tenant, params, scope, version)
         challenge, method = check_pkce(settings, app, params)
         prompt = check_prompt(params)
         claims = check_claims(params)

@@ -69,6 +69,15 @@ def precheck(ctx: Context, tenant: Tenant, params: Mapping[str, str]) -> None:
         raise _other_tenant()
 
 
+def scope_of(ctx: Context, params: Mapping[str, str]) -> str | None:
+    """The redemption's ``scope``, else what the code was issued for (Entra: scope is optional here)."""
+    if params.get("scope"):
+        return params["scope"]
+    code = params.get("code") or ""
+    found = AuthorizationCode.peek(ctx.store, code) if _CODE.match(code) else None
+    return found.scope if found else None
+
+
 def check_redirect_uri(req: TokenRequest, code: AuthorizationCode) -> None:
     if req.params.get("redirect_uri") != code.redirect_uri:
         raise InvalidGrant(
@@ -132,4 +141,4 @@ def handle(req: TokenRequest) -> dict[str, Any]:
     return user_token_response(req, delegation, sign_in, refresh, nonce=code.nonce)
 
 
-GRANT = Grant(GRANT_TYPE, handle, public_clients=True, precheck=precheck)
+GRANT = Grant(GRANT_TYPE, handle, public_clients=True, precheck=precheck, scope_of=scope_of)

@@ -17,10 +17,16 @@ from mock_entra.tenant.model import Tenant
 
 Precheck = Callable[[Context, Tenant, Mapping[str, str]], None]
 Handler = Callable[[TokenRequest], dict[str, Any]]
+ScopeOf = Callable[[Context, Mapping[str, str]], str | None]
 
 
 def no_precheck(ctx: Context, tenant: Tenant, params: Mapping[str, str]) -> None:
     """Most grants check everything once the client is known."""
+
+
+def scope_parameter(ctx: Context, params: Mapping[str, str]) -> str | None:
+    """Most grants issue for the ``scope`` they are sent."""
+    return params.get("scope")
 
 
 @dataclass(frozen=True)
@@ -31,3 +37,5 @@ class Grant:
     public_clients: bool = False
     # Checks that run before client authentication, so their answer comes first.
     precheck: Precheck = no_precheck
+    # The scopes it will issue for, read without using anything up (the ``resource`` check).
+    scope_of: ScopeOf = scope_parameter

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from entra_kit.jose import graph_signed_form, peek_jwt
+from entra_kit.jose import peek_jwt
 from mock_entra.errors import InvalidGrant, InvalidRequest
 from mock_entra.grants.base import Grant
 from mock_entra.grants.delegated import delegated_grant, first_refresh_token, user_token_response
 from mock_entra.grants.request import TokenRequest
-from mock_entra.jwt import verify_rs256
+from mock_entra.jwt import signature_problem
 from mock_entra.policies import check_mfa
 from mock_entra.records.refresh_tokens import SignIn
 from mock_entra.scopes import parse_scopes
@@ -49,15 +49,9 @@ def check_audience(claims: dict[str, Any], app: Application) -> None:
 
 
 def check_signature(req: TokenRequest, header: dict[str, Any], assertion: str) -> None:
-    ctx = req.ctx
-    if header.get("alg") != "RS256":
-        raise _invalid_assertion("The token is not signed with RS256.")
-    key = ctx.ring(req.tenant.id).find(str(header.get("kid")), ctx.now())
-    if key is None:
-        raise _invalid_assertion("The key was not found.")
-    signed = graph_signed_form(assertion) if "nonce" in header else assertion
-    if not verify_rs256(signed, key.verify_key):
-        raise _invalid_assertion("The signature does not verify.")
+    problem = signature_problem(req.ctx.ring(req.tenant.id), header, assertion, req.ctx.now())
+    if problem:
+        raise _invalid_assertion(problem)
 
 
 def check_issuer_and_time(req: TokenRequest, claims: dict[str, Any]) -> None:

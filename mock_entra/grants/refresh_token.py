@@ -9,8 +9,10 @@ presenting a used one again is treated as theft and revokes the whole family
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
+from mock_entra.context import Context
 from mock_entra.errors import InvalidGrant
 from mock_entra.grants.base import Grant
 from mock_entra.grants.consumable import Consumable, redeem
@@ -21,6 +23,8 @@ from mock_entra.records.refresh_tokens import RT_PREFIX, RefreshToken
 from mock_entra.scopes import parse_scopes
 
 GRANT_TYPE = "refresh_token"
+# A refresh without ``scope`` asks for the sign-in scopes only.
+DEFAULT_SCOPE = "openid offline_access"
 _RT = re.compile(r"^[A-Za-z0-9\-._~]{16,4096}$")
 
 
@@ -57,10 +61,14 @@ def handle(req: TokenRequest) -> dict[str, Any]:
     user = req.tenant.user(token.user)
     if user is None:
         raise _revoked()
-    scopes = parse_scopes(req.tenant, req.params.get("scope") or "openid offline_access")
+    scopes = parse_scopes(req.tenant, req.params.get("scope") or DEFAULT_SCOPE)
     delegation = delegated_grant(req, scopes, user)
     check_mfa(req.tenant, delegation.resource, user, req.client.app.client_id, list(token.amr))
     return user_token_response(req, delegation, token.sign_in, token.rotate())
 
 
-GRANT = Grant(GRANT_TYPE, handle, public_clients=True)
+def scope_of(ctx: Context, params: Mapping[str, str]) -> str:
+    return params.get("scope") or DEFAULT_SCOPE
+
+
+GRANT = Grant(GRANT_TYPE, handle, public_clients=True, scope_of=scope_of)

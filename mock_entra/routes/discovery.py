@@ -1,5 +1,12 @@
 """OpenID discovery (v2 and v1) and the JWKS, per tenant.
 
+The v2 document has Entra's keys and no others (tests/mock_entra/data holds a captured
+one): in particular no ``code_challenge_methods_supported`` and no
+``grant_types_supported``, which Entra does not publish (MCP clients special-case
+Entra for it: modelcontextprotocol/typescript-sdk#832, csharp-sdk#730; a strict
+2025-11-25 MCP client refuses to go on without the first). ``MOCK_ENTRA_DISCOVERY_EXTRAS``
+adds both, for experiments only. Every endpoint it names answers; the device code
+endpoint is left out until the mock serves it.
 https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#fetch-the-openid-configuration-document
 """
 
@@ -14,6 +21,7 @@ from fastapi.responses import JSONResponse, Response
 from entra_kit import issuers
 from mock_entra.context import Context, get_context
 from mock_entra.grants.registry import GRANTS
+from mock_entra.routes.advertised import USERINFO_PATH
 
 router = APIRouter(tags=["discovery"])
 
@@ -43,9 +51,8 @@ def _v2_document(base_url: str, tenant_id: str) -> dict[str, Any]:
         "scopes_supported": ["openid", "profile", "email", "offline_access"],
         "issuer": issuers.issuer_v2(base_url, tenant_id),
         "request_uri_parameter_supported": False,
-        "userinfo_endpoint": f"{base_url}/graph/oidc/userinfo",
+        "userinfo_endpoint": f"{base_url}{USERINFO_PATH}",
         "authorization_endpoint": ep(tenant_id, "oauth2/v2.0/authorize"),
-        "device_authorization_endpoint": ep(tenant_id, "oauth2/v2.0/devicecode"),
         "http_logout_supported": True,
         "frontchannel_logout_supported": True,
         "end_session_endpoint": ep(tenant_id, "oauth2/v2.0/logout"),
@@ -70,14 +77,23 @@ def _v2_document(base_url: str, tenant_id: str) -> dict[str, Any]:
             "c_hash",
             "email",
         ],
-        "code_challenge_methods_supported": ["plain", "S256"],
-        "grant_types_supported": [grant.grant_type for grant in GRANTS],
         "kerberos_endpoint": ep(tenant_id, "kerberos"),
         "tenant_region_scope": "WW",
         "cloud_instance_name": "microsoftonline.com",
         "cloud_graph_host_name": "graph.windows.net",
         "msgraph_host": "graph.microsoft.com",
         "rbac_url": "https://pas.windows.net",
+    }
+
+
+def _extras(extras: bool, plain_pkce: bool) -> dict[str, Any]:
+    """What Entra does not publish, when the mock is told to (``discovery_extras``)."""
+    if not extras:
+        return {}
+    methods = ["plain", "S256"] if plain_pkce else ["S256"]
+    return {
+        "code_challenge_methods_supported": methods,
+        "grant_types_supported": [grant.grant_type for grant in GRANTS],
     }
 
 
@@ -92,7 +108,6 @@ def _v1_document(base_url: str, tenant_id: str) -> dict[str, Any]:
         jwks_uri=ep(tenant_id, "discovery/keys"),
         issuer=issuers.issuer_v1(tenant_id),
         authorization_endpoint=ep(tenant_id, "oauth2/authorize"),
-        device_authorization_endpoint=ep(tenant_id, "oauth2/devicecode"),
         # identity.flask reads this document for logout; Entra's v1 document points
         # at the v1 logout path, which the mock serves too.
         end_session_endpoint=ep(tenant_id, "oauth2/logout"),
@@ -102,16 +117,20 @@ def _v1_document(base_url: str, tenant_id: str) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=256)
-def _rendered(base_url: str, tenant_id: str, version: int) -> bytes:
-    """A tenant's discovery document, rendered once: it only depends on the URL and the id."""
+def _rendered(base_url: str, tenant_id: str, version: int, extras: bool, plain: bool) -> bytes:
+    """A tenant's discovery document, rendered once: it depends on the URL, the id and
+    two settings only."""
     build = _v1_document if version == 1 else _v2_document
-    return bytes(JSONResponse(build(base_url, tenant_id)).body)
+    return bytes(JSONResponse(build(base_url, tenant_id) | _extras(extras, plain)).body)
 
 
 def discovery(ctx: Context, tenant: str, version: int) -> Response:
     """A tenant's OpenID configuration (v2 or v1), or Entra's AADSTS90002 for an unknown one."""
     t = ctx.tenant(tenant)
-    body = _rendered(ctx.base_url, t.id, version)
+    settings = ctx.settings
+    body = _rendered(
+        ctx.base_url, t.id, version, settings.discovery_extras, settings.allow_plain_pkce
+    )
     return Response(body, media_type="application/json", headers=_CACHE)
 
 

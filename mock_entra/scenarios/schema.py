@@ -82,7 +82,7 @@ class Setup(Strict):
 
 
 class Scenario(Strict):
-    id: str = Field(pattern=r"^[A-E]\d{1,2}[a-z]?-[a-z0-9][a-z0-9-]*$")
+    id: str = Field(pattern=r"^[A-F]\d{1,2}[a-z]?-[a-z0-9][a-z0-9-]*$")
     title: str = Field(min_length=5)
     layer: Layer
     env: Env

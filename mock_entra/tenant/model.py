@@ -16,6 +16,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from entra_kit.ids import as_guid
+from mock_entra.tenant.identifier_uris import (
+    MICROSOFT_APP_IDS,
+    IdentifierUriPolicy,
+    RegisteredUris,
+    first_refusal,
+)
 
 # Scopes that belong to the sign-in itself rather than to any resource (OIDC).
 OIDC_SCOPES = frozenset({"openid", "profile", "email", "offline_access"})
@@ -108,12 +114,25 @@ class Application(_Strict):
     header_nonce: bool = False
     # Custom claims to add to every access token issued for this resource.
     extra_claims: dict[str, object] = {}
+    # A service principal of an app registered in another tenant (a partner's
+    # multi-tenant app): its identifier URIs are its home tenant's, not held to this
+    # one's rules. Microsoft's own apps (MICROSOFT_APP_IDS) count as such without it.
+    registered_elsewhere: bool = False
 
     _check_id = field_validator("client_id")(_guid)
 
     @property
     def primary_resource_uri(self) -> str:
         return self.identifier_uris[0] if self.identifier_uris else self.client_id
+
+    @property
+    def foreign(self) -> bool:
+        """Registered in another tenant (Microsoft's apps, or ``registered_elsewhere``)."""
+        return self.registered_elsewhere or self.client_id in MICROSOFT_APP_IDS
+
+    def identified_by(self, uri: str) -> bool:
+        """True when ``uri`` is, byte for byte, one of this app's identifier URIs."""
+        return uri in self.identifier_uris
 
     def answers_to(self, resource: str) -> bool:
         """True when ``resource`` names this app (client id or identifier URI)."""
@@ -206,10 +225,21 @@ class TokenLifetimes(_Strict):
     authorization_code: int = Field(default=600, ge=1)
 
 
+# What the v2 endpoints do with an RFC 8707 ``resource`` parameter (mock_entra.resource_indicator).
+ResourceParameterPolicy = Literal["match_scopes", "unsupported", "ignored"]
+
+
 class Tenant(_Strict):
     id: str
-    domain: str
+    domain: str  # the initial domain, <name>.onmicrosoft.com
     display_name: str = ""
+    # Custom domains the tenant has verified; https identifier URIs must be on one of
+    # these (or on ``domain``). A lab may list ``localhost``, which Entra never verifies.
+    verified_domains: list[str] = []
+    identifier_uri_policy: IdentifierUriPolicy = "secure_patterns"
+    # match_scopes: Entra since March 2026 (AADSTS9010010 unless it equals an identifier
+    # URI of the app owning the scopes); unsupported: before (AADSTS901002); ignored: lenient.
+    resource_parameter: ResourceParameterPolicy = "match_scopes"
     applications: list[Application] = []
     users: list[User] = []
     groups: list[Group] = []
@@ -237,6 +267,24 @@ class Tenant(_Strict):
                 if self.group(g) is None:
                     raise ValueError(f"user {user.upn} names unknown group {g!r}")
         return self
+
+    @model_validator(mode="after")
+    def _identifier_uris_allowed(self) -> Tenant:
+        """Entra's rules for identifier URIs (``identifier_uris``); the first refusal names its path."""
+        apps = [
+            RegisteredUris(a.client_id, () if a.foreign else tuple(a.identifier_uris))
+            for a in self.applications
+        ]
+        refusal = first_refusal(apps, self.id, self.domains, self.identifier_uri_policy)
+        if refusal is not None:
+            index, n, message = refusal
+            raise ValueError(f"applications.{index}.identifier_uris.{n}: {message}")
+        return self
+
+    @property
+    def domains(self) -> tuple[str, ...]:
+        """Every verified domain, the initial one first, lower case."""
+        return tuple(dict.fromkeys(d.lower() for d in (self.domain, *self.verified_domains)))
 
     def app(self, client_id: str) -> Application | None:
         return next((a for a in self.applications if a.client_id == client_id), None)

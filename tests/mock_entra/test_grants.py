@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
-from mock_entra.app import create_app
 from mock_entra.client_auth.methods import METHODS
 from mock_entra.context import Context
 from mock_entra.controls import NoControls
@@ -46,14 +44,6 @@ def test_the_v1_resource_becomes_its_default_scope_unless_a_scope_is_sent() -> N
     assert token_parameters({"resource": "api://x/"}, v1=True)["scope"] == "api://x/.default"
     assert token_parameters({"resource": "api://x", "scope": "s"}, v1=True)["scope"] == "s"
     assert "scope" not in token_parameters({"resource": "api://x"}, v1=False)
-
-
-def test_discovery_lists_the_registered_grants(tmp_path: Path) -> None:
-    app = create_app(MockSettings(state_dir=tmp_path, tls=False))
-    tenant = load_directory().tenants[0].id
-    with TestClient(app) as client:
-        document = client.get(f"/{tenant}/v2.0/.well-known/openid-configuration").json()
-    assert document["grant_types_supported"] == [g.grant_type for g in GRANTS]
 
 
 def test_without_controls_time_is_the_clock_and_tenants_are_the_shipped_ones(

@@ -12,6 +12,7 @@ from dotenv import dotenv_values
 
 from mock_entra.testing import Tokens
 from stack import check, parity
+from stack.setups import MCP_SERVER_SECRET
 from tests.conftest import decode
 
 REPO = Path(__file__).resolve().parents[2]
@@ -95,7 +96,9 @@ def test_check_masks_secrets_only(
     assert check.main() == 0
     out = capsys.readouterr().out
     assert re.search(r"BACKEND_DEMO_RETURN_RAW_TOKENS\s+False$", out, re.MULTILINE)
-    assert re.search(r"BACKEND_CLIENT_SECRET\s+moc…\(24 chars\)$", out, re.MULTILINE)
+    # The default set-up's backend secret (MCP_SETUP=proxy: the MCP Server app's).
+    masked = rf"BACKEND_CLIENT_SECRET\s+moc…\({len(MCP_SERVER_SECRET)} chars\)$"
+    assert re.search(masked, out, re.MULTILINE)
     assert re.search(r"FRONTEND_CLIENT_SECRET\s+moc…\(20 chars\)$", out, re.MULTILINE)
 
 

@@ -21,11 +21,16 @@ from typing import Any
 import pytest
 from dotenv import dotenv_values
 
+from mock_entra.tenant import load_directory
 from stack import export_entra
+from stack.entra_model import is_ours
 from tests.stack.az_surface import SURFACE
 from tests.stack.fake_az import SEARCH, TENANT, parse
 
 REPO = Path(__file__).resolve().parents[2]
+# What the script registers for the shipped tenant: its own apps and its consent grants.
+SHIPPED = load_directory().tenants[0]
+SHIPPED_APPS = [a for a in SHIPPED.applications if is_ours(a)]
 # Commands that create or add something: none may run when nothing is missing.
 CREATING = {"ad app create", "ad sp create", "ad app credential reset", "identity create",
             "ad app federated-credential create", "ad app permission grant", "rest POST"}  # fmt: skip
@@ -142,7 +147,8 @@ def test_a_failing_consent_step_still_leaves_env_entra_written_and_a_rerun_finis
     assert az.directory()["grants"] == []
     finished = az.run(script)
     assert finished.returncode == 0 and "NOT granted" not in finished.stderr
-    assert len(az.directory()["grants"]) == 4 and len(az.directory()["assignments"]) == 1
+    assert len(az.directory()["grants"]) == len(SHIPPED.consent_grants)
+    assert len(az.directory()["assignments"]) == 1
     assert az.env()["FRONTEND_CLIENT_SECRET"] == env["FRONTEND_CLIENT_SECRET"], "secret kept"
 
 
@@ -153,7 +159,7 @@ def test_a_run_stopped_half_way_is_finished_by_running_it_again(az: FakeAz) -> N
     assert az.env()["BACKEND_CLIENT_ID"], "ids written before the failure are kept"
     done = az.run(script)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert len(az.directory()["apps"]) == 3, "no second registration of any app"
+    assert len(az.directory()["apps"]) == len(SHIPPED_APPS), "no second registration of any app"
 
 
 @pytest.fixture(scope="module")
@@ -231,6 +237,7 @@ def _unusual_tenant(tmp_path: Path) -> Path:
 
     data = yaml.safe_load((REPO / "mock_entra" / "default_tenant.yaml").read_text())
     tenant = data["tenants"][0]
+    tenant["verified_domains"] = [*tenant.get("verified_domains", []), "contoso.example"]
     apps = {a["name"]: a for a in tenant["applications"]}
     api, web = apps["MCP Backend API"], apps["MCP Demo Web"]
     api["scopes"][0] |= {"admin_consent_required": True, "description": HOSTILE}
@@ -275,7 +282,9 @@ def test_tenant_file_fields_are_carried_or_clearly_refused(
     result = az.run(script, RESOURCE_GROUP="rg-lab")
     assert result.returncode == 0, result.stderr[-2000:]
     d = az.directory()
-    api, cli, web = (_app(d, n) for n in ("MCP Backend API", "MCP CLI", "MCP Demo Web"))
+    api, cli, web, server = (
+        _app(d, n) for n in ("MCP Backend API", "MCP CLI", "MCP Demo Web", "MCP Server")
+    )
     scope = api["api"]["oauth2PermissionScopes"][0]
     assert scope["type"] == "Admin" and scope["adminConsentDescription"] == HOSTILE
     assert not (az.root / "pwned").exists(), "tenant-file text is never run by the shell"
@@ -292,7 +301,7 @@ def test_tenant_file_fields_are_carried_or_clearly_refused(
     assert fics["github-deploy"]["issuer"] == "https://token.actions.githubusercontent.com"
     assert fics["github-deploy"]["subject"] == "repo:contoso/mcp:ref:refs/heads/main"
     resources = {r["resourceAppId"] for r in web["requiredResourceAccess"]}
-    assert resources == {"00000003-0000-0000-c000-000000000000", api["appId"]}
+    assert resources == {"00000003-0000-0000-c000-000000000000", api["appId"], server["appId"]}
 
 
 def test_without_resource_group_the_managed_identities_are_skipped_not_fatal(az: FakeAz) -> None:

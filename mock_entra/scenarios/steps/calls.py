@@ -4,7 +4,8 @@ Kinds: ``mcp`` (raw MCP initialize to the backend: header variants, query tokens
 RFC 6750 §2), ``tool`` (an MCP tool over streamable HTTP with a bearer token),
 ``prm`` (RFC 9728 metadata), ``downstream`` (fake Search / Graph), ``token_endpoint``
 (raw form POST; RFC 6749 §4.1.3), ``authorize`` (GET, optionally signing in and
-answering consent), ``obo`` (MSAL on-behalf-of), ``frontend`` (a Flask route).
+answering consent), ``discovery`` (the identity platform's OpenID configuration),
+``obo`` (MSAL on-behalf-of), ``frontend`` (a Flask route).
 ``save: name`` keeps the answer (``name.status``, ``name.json``, ``name.params``,
 ``name.location``, ``name.result``).
 """
@@ -188,6 +189,21 @@ class Authorize(Request):
             return from_httpx(answer)
 
 
+class Discovery(Request):
+    """``discovery: {version: 2}``: the tenant's OpenID configuration, as MCP clients read it
+    (the v2 document at ``<authority>/v2.0/.well-known/openid-configuration``)."""
+
+    key: ClassVar[str] = "discovery"
+    version: Literal[1, 2] = 2
+    tenant: str | None = None
+
+    def send(self, world: World) -> Observation:
+        tenant = self.tenant if self.tenant is not None else world.tenant
+        path = "v2.0/.well-known" if self.version == 2 else ".well-known"
+        with world.stack.http() as client:
+            return from_httpx(client.get(f"/{tenant}/{path}/openid-configuration"))
+
+
 class Obo(Request):
     """``obo: {assertion: ..., scope: ...}``: MSAL's on-behalf-of as the middle tier."""
 
@@ -248,7 +264,7 @@ class CallBase(Keyed):
         return obs
 
 
-REQUESTS = (Mcp, Tool, Prm, Downstream, TokenEndpoint, Authorize, Obo, Frontend)
+REQUESTS = (Mcp, Tool, Prm, Downstream, TokenEndpoint, Authorize, Discovery, Obo, Frontend)
 if TYPE_CHECKING:
     AnyCall = CallBase
 else:
