@@ -1,9 +1,11 @@
 """Redeem a refresh token (RFC 6749 section 6), for the same or another resource.
 
 Entra's refresh tokens are multi-resource: one from a sign-in gets tokens for any
-consented resource. Rotation: each use issues its successor in the same family;
-presenting a used one again is treated as theft and revokes the whole family
-(RFC 9700 4.14.2).
+consented resource. Each use answers with a successor in the same family, and the
+token used stays good: "Refresh tokens aren't revoked when used to acquire new
+access tokens" (v2-oauth2-auth-code-flow#refresh-the-access-token). A tenant whose
+``refresh_tokens.strict_rotation`` policy is on makes them one-time instead: a second
+use is treated as theft and revokes the whole family (RFC 9700 §4.14.2).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ REFRESH_TOKEN = Consumable(
         70000,
         "The provided value for the 'refresh_token' is not valid: it was issued to another client.",
     ),
+    one_time=lambda tenant: tenant.refresh_tokens.strict_rotation,
 )
 
 

@@ -206,6 +206,20 @@ class TokenLifetimes(_Strict):
     authorization_code: int = Field(default=600, ge=1)
 
 
+class RefreshTokenPolicy(_Strict):
+    """What using a refresh token does to it.
+
+    Entra's default, and the mock's: "Refresh tokens aren't revoked when used to acquire
+    new access tokens" (v2-oauth2-auth-code-flow#refresh-the-access-token). Every use
+    answers with a new refresh token, and the one used stays good until it expires or
+    is revoked. ``strict_rotation`` is not an Entra setting: it makes each refresh token
+    one-time and treats a second use as theft, revoking the whole family (RFC 9700
+    §4.14.2), to test a client against an authorization server that rotates.
+    """
+
+    strict_rotation: bool = False
+
+
 class Tenant(_Strict):
     id: str
     domain: str
@@ -217,6 +231,7 @@ class Tenant(_Strict):
     managed_identities: list[ManagedIdentity] = []
     mfa_policies: list[MfaPolicy] = []
     lifetimes: TokenLifetimes = TokenLifetimes()
+    refresh_tokens: RefreshTokenPolicy = RefreshTokenPolicy()
 
     _check_id = field_validator("id")(_guid)
 

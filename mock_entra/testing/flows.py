@@ -153,11 +153,13 @@ class RawFlow:
         challenge: str | None = None,
         method: str = "S256",
         tenant: str | None = None,
+        password: str | None = None,
         **extra: str,
     ) -> dict[str, str]:
         """Sign ``user`` in; what reached the redirect URI (``code``, ``state``, ``session_state``).
 
-        ``challenge=None`` sends no PKCE at all; ``extra`` adds or replaces parameters.
+        ``challenge=None`` sends no PKCE at all; ``extra`` adds or replaces parameters;
+        ``password`` is for users other than the shipped ones.
         """
         params = {
             "client_id": client_id,
@@ -171,7 +173,9 @@ class RawFlow:
         if challenge is not None:
             params.update(code_challenge=challenge, code_challenge_method=method)
         answer = self.tokens.authorize(
-            f"{self.mock.authority(tenant)}/oauth2/v2.0/authorize?{urlencode(params)}", user
+            f"{self.mock.authority(tenant)}/oauth2/v2.0/authorize?{urlencode(params)}",
+            user,
+            password=password,
         )
         if "code" not in answer:
             raise SignInError(f"no code: error={answer.get('error')}")

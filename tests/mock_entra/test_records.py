@@ -58,6 +58,17 @@ def test_redeem_tells_used_replayed_expired_and_unknown_apart(store: SqliteStore
     assert RefreshToken.redeem(store, "1.Anever-issued", NOW).outcome is Outcome.UNKNOWN
 
 
+def test_present_leaves_a_reusable_record_live(store: SqliteStore) -> None:
+    live, stale = _refresh_token(), _refresh_token()
+    live.save(store, NOW + 60)
+    stale.save(store, NOW - 1)
+    for _ in range(2):
+        found = RefreshToken.present(store, live.key, NOW)
+        assert (found.outcome, found.record) == (Outcome.LIVE, live)
+    assert RefreshToken.present(store, stale.key, NOW).outcome is Outcome.EXPIRED
+    assert RefreshToken.present(store, "1.Anever-issued", NOW).outcome is Outcome.UNKNOWN
+
+
 def test_rotation_keeps_the_family_and_the_sign_in_under_a_new_key() -> None:
     token = _refresh_token()
     successor = token.rotate()
