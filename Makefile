@@ -11,9 +11,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Re-install whenever pyproject.toml changes.
+# Re-install whenever pyproject.toml changes. The distribution is the mock alone
+# (mock_entra, entra_kit); the lab's extra brings what its services need, and a .pth
+# file puts this checkout on the venv's path, so backend, frontend, stack, scenarios,
+# fake_downstream and benchmarks run from here without ever being installed anywhere.
+# (The first two lines drop the old all-in-one distribution from venvs made before the split.)
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	-$(BIN)/python -m pip uninstall --quiet --yes entra-mcp-lab >/dev/null 2>&1
+	rm -rf entra_mcp_lab.egg-info
+	$(BIN)/python -m pip install --quiet -e '.[lab,test]'
+	$(BIN)/python -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()["purelib"], "entra-mcp-lab-checkout.pth").write_text(str(pathlib.Path.cwd()) + "\n")'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -22,8 +29,8 @@ run: $(STAMP)
 	$(BIN)/python -m stack
 
 lint: $(STAMP)
-	$(BIN)/ruff check entra_kit mock_entra backend fake_downstream frontend scenarios stack benchmarks tests conftest.py
-	$(BIN)/ruff format --check entra_kit mock_entra backend fake_downstream frontend scenarios stack benchmarks tests conftest.py
+	$(BIN)/ruff check entra_kit mock_entra backend fake_downstream frontend scenarios stack benchmarks examples tests conftest.py
+	$(BIN)/ruff format --check entra_kit mock_entra backend fake_downstream frontend scenarios stack benchmarks examples tests conftest.py
 	$(BIN)/mypy entra_kit mock_entra backend fake_downstream frontend scenarios stack benchmarks
 
 typecheck: lint

@@ -1,4 +1,5 @@
-"""``mock-entra``: serve the mock, describe its tenants, mint a token for curl."""
+"""``mock-entra``: serve the mock, describe its tenants, mint a token for curl, mint a
+validly signed bad token, run the security scenarios against your API."""
 
 from __future__ import annotations
 
@@ -6,9 +7,17 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from mock_entra.settings import MockSettings
+from mock_entra.state_location import (
+    StateNotFound,
+    ca_bundle,
+    find_state,
+    recorded_while_serving,
+    served,
+)
 from mock_entra.tenant import TenantFileError, load_directory
 from mock_entra.tls import ensure_tls
 
@@ -58,39 +67,65 @@ def serve(args: argparse.Namespace) -> int:
     for tenant in directory.tenants:
         print(f"  authority: {settings.base_url}/{tenant.id}  ({tenant.domain})", flush=True)
     _export(settings)
-    uvicorn.run(
-        "mock_entra.app:app_from_environment",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        ssl_certfile=str(tls.server_cert) if settings.tls else None,
-        ssl_keyfile=str(tls.server_key) if settings.tls else None,
-        log_level="info" if settings.log_requests else "warning",
-        access_log=settings.log_requests,
-        timeout_graceful_shutdown=3,
-    )
+    state = Path(settings.state_dir)
+    with recorded_while_serving(settings.port, state, settings.base_url, settings.config):
+        uvicorn.run(
+            "mock_entra.app:app_from_environment",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            ssl_certfile=str(tls.server_cert) if settings.tls else None,
+            ssl_keyfile=str(tls.server_key) if settings.tls else None,
+            log_level="info" if settings.log_requests else "warning",
+            access_log=settings.log_requests,
+            timeout_graceful_shutdown=3,
+        )
     return 0
+
+
+def _read_state(settings: MockSettings) -> MockSettings:
+    """The settings of the mock whose state a reading command uses (StateNotFound if none):
+    never a new state, whose fresh CA and keys the running mock's clients would refuse."""
+    explicit = Path(settings.state_dir) if "state_dir" in settings.model_fields_set else None
+    state = find_state(explicit, settings.port)
+    update: dict[str, object] = {"state_dir": state}
+    record = served(state)
+    if record is not None:  # describe the mock serving this state: its URL and tenants
+        if not settings.config and record.get("config"):
+            update["config"] = Path(record["config"])
+        if not ({"port", "public_url"} & settings.model_fields_set):
+            update["public_url"] = record["base_url"]
+    return settings.model_copy(update=update)
+
+
+def _table(rows: Sequence[tuple[str, ...]], indent: str = "  ") -> list[str]:
+    """Rows as columns as wide as their longest cell (long app names stay aligned)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))] if rows else []
+    return [indent + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+            for row in rows]  # fmt: skip
 
 
 def describe_command(args: argparse.Namespace) -> int:
     from mock_entra.client_setup import client_setup
 
     settings = _settings(args)
+    load_directory(settings.config)  # a bad tenant file is the first thing to say
+    settings = _read_state(settings)
     directory = load_directory(settings.config)
-    tls = ensure_tls(Path(settings.state_dir))
-    info = client_setup(settings, directory, str(tls.ca_cert.resolve()))
+    ca = ca_bundle(Path(settings.state_dir))
+    info = client_setup(settings, directory, str(ca.resolve()) if ca.is_file() else "")
     if args.json:
         print(json.dumps(info, indent=2))
         return 0
-    print(f"base URL:  {info['base_url']}\nCA bundle: {info['ca_bundle']}")
+    print(f"base URL:  {info['base_url']}\nCA bundle: {info['ca_bundle'] or '-'}")
+    print(f"state:     {Path(settings.state_dir).resolve()}")
     for t in info["tenants"]:
         print(f"\ntenant {t['domain']}  authority {t['authority']}")
-        for a in t["applications"]:
-            secret = a["secrets"][0] if a["secrets"] else "-"
-            print(f"  app  {a['name']:<22} {a['client_id']}  secret {secret}")
-        for u in t["users"]:
-            print(f"  user {u['upn']:<36} password {u['password']}")
+        apps = [("app", a["name"], a["client_id"], "secret", a["secrets"][0] if a["secrets"] else "-")
+                for a in t["applications"]]  # fmt: skip
+        users = [("user", u["upn"], u["password"]) for u in t["users"]]
+        print("\n".join(_table(apps) + _table([(k, n, "password", p) for k, n, p in users])))
     return 0
 
 
@@ -98,6 +133,8 @@ def token_command(args: argparse.Namespace) -> int:
     from mock_entra.mint import TokenSpecError, mint_for_cli
 
     settings = _settings(args)
+    load_directory(settings.config)
+    settings = _read_state(settings)
     try:
         token = mint_for_cli(settings, load_directory(settings.config), args)
     except TokenSpecError as exc:
@@ -136,6 +173,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resource", required=True, help="resource identifier URI or client id")
     p.add_argument("--scope", action="append", help="delegated scope (default: consented)")
     p.set_defaults(func=token_command)
+
+    from mock_entra.scenarios.command import add_arguments
+    from mock_entra.scenarios.command import main as scenarios_main
+    from mock_entra.testing.bad_tokens_cli import add_bad_token_arguments, bad_token_command
+
+    p = sub.add_parser(
+        "bad-token", help="a validly signed token with one change, from a running mock"
+    )
+    add_bad_token_arguments(p)
+    p.set_defaults(func=bad_token_command)
+
+    p = sub.add_parser("scenarios", help="run the security catalog against your API")
+    add_arguments(p)
+    p.set_defaults(func=scenarios_main)
     return parser
 
 
@@ -145,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
         result: int = args.func(args)
     except TenantFileError as exc:
         print(f"mock-entra: invalid tenant file: {exc}", file=sys.stderr)
+        return 2
+    except StateNotFound as exc:
+        print(f"mock-entra {args.command}: {exc}", file=sys.stderr)
         return 2
     except ValueError as exc:  # pydantic settings errors
         print(f"mock-entra: invalid setting: {str(exc).splitlines()[0]}", file=sys.stderr)

@@ -1,8 +1,12 @@
-"""Registers the scenario plugin for everything under ``scenarios/`` (the catalog items
-and the property and self tests next to it)."""
+"""The lab's stack for the catalog and the runner's self tests: one per worker, closed at
+the end of the session."""
 
-from scenarios.plugin import (  # noqa: F401  (pytest finds hooks by name here)
-    pytest_collect_file,
-    pytest_runtest_logreport,
-    pytest_sessionfinish,
-)
+from __future__ import annotations
+
+import pytest
+
+from scenarios.lab import close_stack
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    close_stack()

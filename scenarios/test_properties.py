@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from backend.testing import MCP_HEADERS
 from entra_kit import shipped_tenant as shipped
 from entra_kit.jose import b64url_decode, b64url_encode
+from mock_entra.scenarios.mcp import INITIALIZE
+from mock_entra.scenarios.stack import Stack
 from mock_entra.testing import Tokens
-from scenarios.plugin import shared_stack
-from scenarios.stack import Stack
-from scenarios.steps.calls import INITIALIZE
+from scenarios.lab import shared_stack
 
 FEW = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 json_values = st.one_of(

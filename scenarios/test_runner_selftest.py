@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scenarios.mutations import mutate
-from scenarios.plugin import CATALOG, shared_stack
-from scenarios.runner import ScenarioFailed, run_scenario
-from scenarios.schema import Scenario, ScenarioFileError, load_scenario
+from mock_entra.scenarios.mutations import mutate
+from mock_entra.scenarios.runner import ScenarioFailed, run_scenario
+from mock_entra.scenarios.schema import CATALOG, Scenario, ScenarioFileError, load_scenario
+from scenarios.lab import shared_stack
 
 
 def _catalog(name: str) -> Scenario:

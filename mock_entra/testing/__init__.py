@@ -6,13 +6,15 @@ Everything a test needs is importable from here (``from mock_entra.testing impor
   a thread; the ``RunningMock`` it yields has the URLs, the CA and the admin API;
 - :mod:`~mock_entra.testing.flows`: ``Tokens`` (MSAL's real flows) and ``RawFlow``
   (the code flow by hand, sending what MSAL never would);
+- :mod:`~mock_entra.testing.bad_tokens`: ``BadTokens``, validly signed tokens with one
+  chosen change (another audience, no scope, expired, another tenant, a claim removed);
 - :mod:`~mock_entra.testing.browser`: ``FormBrowser``, the one driver of the sign-in
   and consent pages over plain HTTP;
 - :mod:`~mock_entra.testing.admin_client`: ``AdminClient`` for ``/_admin`` (faults,
   runtime tenants, keys, clocks, request log);
 - :mod:`~mock_entra.testing.sample`: ``sample_tenant()``, a fresh runtime tenant;
-- :mod:`~mock_entra.testing.plugin`: the pytest fixtures ``mock_entra`` and
-  ``entra_tokens`` (registered as the ``mock_entra`` pytest plugin);
+- :mod:`~mock_entra.testing.plugin`: the pytest fixtures ``mock_entra``,
+  ``entra_tokens`` and ``entra_bad_tokens`` (registered as the ``mock_entra`` pytest plugin);
 - the shipped tenant's ids, secrets and users (:mod:`entra_kit.shipped_tenant`).
 """
 
@@ -35,8 +37,15 @@ from entra_kit.shipped_tenant import (
     WEB_REDIRECT_URI,
 )
 from mock_entra.testing.admin_client import AdminAPIError, AdminClient
+from mock_entra.testing.bad_tokens import BadTokenError, BadTokens, claims_fault
 from mock_entra.testing.browser import FormBrowser, SignInError
-from mock_entra.testing.flows import IdentityPlatform, RawFlow, Tokens, user_credentials
+from mock_entra.testing.flows import (
+    IdentityPlatform,
+    RawFlow,
+    ServedPlatform,
+    Tokens,
+    user_credentials,
+)
 from mock_entra.testing.sample import app_ids, sample_tenant
 from mock_entra.testing.server import RunningMock, run_mock, shared_tls_dir
 
@@ -59,13 +68,17 @@ __all__ = [
     "WEB_REDIRECT_URI",
     "AdminAPIError",
     "AdminClient",
+    "BadTokenError",
+    "BadTokens",
     "FormBrowser",
     "IdentityPlatform",
     "RawFlow",
     "RunningMock",
+    "ServedPlatform",
     "SignInError",
     "Tokens",
     "app_ids",
+    "claims_fault",
     "run_mock",
     "sample_tenant",
     "shared_tls_dir",

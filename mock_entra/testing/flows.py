@@ -12,6 +12,7 @@ would hide what the platform says.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlencode
@@ -20,6 +21,7 @@ import httpx
 import msal
 
 from entra_kit import shipped_tenant as shipped
+from entra_kit.trust import TrustingSession
 from mock_entra.testing.browser import FormBrowser, SignInError
 
 # What RawFlow asks for when the test does not say: a code MSAL's web app would get.
@@ -44,6 +46,23 @@ class IdentityPlatform(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class ServedPlatform:
+    """A platform served elsewhere (``mock-entra serve``, a colleague's mock): its base URL,
+    the CA its certificate chains to, and the tenant used when a call names none."""
+
+    base_url: str
+    ca_bundle: Path | str | None
+    tenant_id: str = shipped.TENANT_ID
+
+    def authority(self, tenant: str | None = None) -> str:
+        return f"{self.base_url.rstrip('/')}/{tenant or self.tenant_id}"
+
+    def http(self, **kwargs: Any) -> httpx.Client:
+        verify = str(self.ca_bundle) if self.ca_bundle else True
+        return httpx.Client(base_url=self.base_url, verify=verify, timeout=30, **kwargs)
+
+
 def user_credentials(user: str, password: str | None = None) -> tuple[str, str]:
     """(username, password) for a shipped user's short name (``alice``), else ``user`` as given."""
     upn, shipped_password = shipped.USERS.get(user, (user, ""))
@@ -64,7 +83,9 @@ class Tokens:
             client_credential=secret,
             authority=self.mock.authority(tenant),
             instance_discovery=False,
-            verify=str(self.mock.ca_bundle) if self.mock.ca_bundle else True,
+            # requests lets REQUESTS_CA_BUNDLE beat MSAL's verify= (LIBRARY-FACTS); a session
+            # that passes verify on every request trusts the platform's CA whatever is preset.
+            http_client=TrustingSession(self.mock.ca_bundle),
             token_cache=msal.SerializableTokenCache(),
         )
 

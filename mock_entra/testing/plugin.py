@@ -3,8 +3,9 @@
 Installed as a pytest plugin (entry point ``mock_entra``), so any project with this
 package installed gets them::
 
-    def test_my_api(mock_entra, entra_tokens):
+    def test_my_api(mock_entra, entra_tokens, entra_bad_tokens):
         token = entra_tokens.sign_in("alice")["access_token"]
+        expired = entra_bad_tokens.expired()     # validly signed, exp an hour ago
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from entra_kit.trust import trusting
+from mock_entra.testing.bad_tokens import BadTokens
 from mock_entra.testing.flows import Tokens
 from mock_entra.testing.server import RunningMock, run_mock
 
@@ -30,3 +32,11 @@ def mock_entra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningMock
 def entra_tokens(mock_entra: RunningMock) -> Tokens:
     """Tokens through the real flows (MSAL) from the session's mock."""
     return Tokens(mock_entra)
+
+
+@pytest.fixture(scope="session")
+def entra_bad_tokens(mock_entra: RunningMock) -> BadTokens:
+    """Validly signed access tokens with one change each (the shipped web app signing
+    alice in for the shipped API; ``BadTokens(mock_entra, mock_entra.admin, ...)`` for
+    your own registrations)."""
+    return BadTokens(mock_entra, mock_entra.admin)

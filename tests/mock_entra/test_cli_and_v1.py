@@ -8,7 +8,10 @@ import sys
 from pathlib import Path
 
 from mock_entra.cli import main
+from mock_entra.context import Context
 from mock_entra.jwt import verify_rs256
+from mock_entra.settings import MockSettings
+from mock_entra.tenant import load_directory
 from mock_entra.testing import (
     API_APP_ID_URI,
     DAEMON_CLIENT_ID,
@@ -16,6 +19,7 @@ from mock_entra.testing import (
     WEB_CLIENT_ID,
     RunningMock,
 )
+from mock_entra.tls import ensure_tls
 from tests.conftest import decode
 
 
@@ -44,7 +48,16 @@ def test_token_command_mints_a_token_signed_by_the_tenant_key(
     assert verify_rs256(token, key.jwk.get_op_key("verify")), "same key as the endpoints"
 
 
+def served_state(path: Path) -> Path:
+    """What ``mock-entra serve`` creates before it listens: the store, the keys, the CA."""
+    settings = MockSettings(state_dir=path)
+    Context.create(settings, load_directory(None))
+    ensure_tls(path)
+    return path
+
+
 def test_token_command_names_what_it_does_not_know(tmp_path: Path) -> None:
+    served_state(tmp_path)
     result = subprocess.run(
         [sys.executable, "-m", "mock_entra", "token", "--state-dir", str(tmp_path),
          "--user", "zed", "--app", WEB_CLIENT_ID, "--resource", API_APP_ID_URI],
@@ -55,6 +68,7 @@ def test_token_command_names_what_it_does_not_know(tmp_path: Path) -> None:
 
 
 def test_describe_json_lists_authority_ca_apps_and_users(tmp_path: Path) -> None:
+    served_state(tmp_path)
     result = subprocess.run(
         [sys.executable, "-m", "mock_entra", "describe", "--json", "--state-dir", str(tmp_path)],
         capture_output=True, text=True, timeout=60, check=True,
