@@ -88,6 +88,11 @@ class Application(_Strict):
     name: str
     requested_access_token_version: Literal[1, 2] = 1
     sign_in_audience: Literal["AzureADMyOrg", "AzureADMultipleOrgs"] = "AzureADMyOrg"
+    # A public client: "Allow public client flows" on, its redirect URIs those of the
+    # "Mobile and desktop applications" platform (manifest ``isFallbackPublicClient`` and
+    # ``publicClient.redirectUris``). It authenticates with nothing (AADSTS700025 if it
+    # tries) and must use PKCE. An app with both a web and a public-client platform is
+    # not modelled.
     public_client: bool = False
     redirect_uris: list[str] = []
     post_logout_redirect_uris: list[str] = []
