@@ -22,7 +22,15 @@ from mock_entra.admin.middleware import ControlMiddleware
 from mock_entra.clock import Clock, system_clock
 from mock_entra.context import Context
 from mock_entra.errors import InvalidRequest, OAuthError, ServerError, missing_parameter
-from mock_entra.routes import authorize, discovery, health, logout, managed_identity, token
+from mock_entra.routes import (
+    authorize,
+    device,
+    discovery,
+    health,
+    logout,
+    managed_identity,
+    token,
+)
 from mock_entra.settings import MockSettings
 from mock_entra.tenant import Directory, load_directory
 
@@ -82,7 +90,8 @@ def create_app(
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return oauth_error_response(ServerError(90033, "A transient error has occurred."), ctx)
 
-    for module in (health, discovery, authorize, logout, token, managed_identity, admin_routes):
+    routers = (health, discovery, authorize, device, logout, token, managed_identity, admin_routes)
+    for module in routers:
         app.include_router(module.router)
     # Faults, per-tenant clocks, the request log and the worker header (admin API).
     app.add_middleware(ControlMiddleware, admin=admin)

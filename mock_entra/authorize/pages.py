@@ -27,6 +27,8 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
 REQUEST_ID_HEADER = "X-Mock-Entra-Request-Id"
 ERROR_HEADER = "X-Mock-Entra-Error"
+# The end of a device code sign-in: ``approved`` or ``declined`` (tests read it, not words).
+DEVICE_HEADER = "X-Mock-Entra-Device"
 
 
 def render(
@@ -69,6 +71,17 @@ def error_page(ctx: Context, err: OAuthError, tenant_name: str = "") -> HTMLResp
         trace_id=body["trace_id"],
         correlation_id=body["correlation_id"],
         timestamp=body["timestamp"],
+    )
+
+
+def device_done(tenant_name: str, app_name: str, *, approved: bool) -> HTMLResponse:
+    """The last page of a device code sign-in: the device may go on, or it was cancelled."""
+    return render(
+        "device_done.html",
+        headers={DEVICE_HEADER: "approved" if approved else "declined"},
+        tenant_name=tenant_name,
+        app_name=app_name,
+        approved=approved,
     )
 
 

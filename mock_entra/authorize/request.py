@@ -77,6 +77,8 @@ class AuthorizeRequest:
     claims: str | None = None
     max_age: int | None = None
     version: int = 2
+    # Set when the sign-in answers a device code (its verification page), not a redirect.
+    device_code: str | None = None
 
     @property
     def target(self) -> Target:

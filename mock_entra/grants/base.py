@@ -27,7 +27,7 @@ def no_precheck(ctx: Context, tenant: Tenant, params: Mapping[str, str]) -> None
 class Grant:
     grant_type: str
     handle: Handler
-    # May a public client (an app with no credential) use it? Entra: code and refresh only.
+    # May a public client (an app with no credential) use it? Entra: code, refresh, device code.
     public_clients: bool = False
     # Checks that run before client authentication, so their answer comes first.
     precheck: Precheck = no_precheck

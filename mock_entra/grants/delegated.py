@@ -11,10 +11,12 @@ from mock_entra.claims import (
     id_token_claims,
     mint_access_token,
     mint_id_token,
+    public_sid,
 )
 from mock_entra.consent import consented_scopes
 from mock_entra.errors import InvalidGrant
 from mock_entra.grants.request import TokenRequest
+from mock_entra.policies import interactive_amr
 from mock_entra.records.refresh_tokens import RefreshToken, SignIn
 from mock_entra.scopes import RequestedScopes, granted_delegated, response_scope
 from mock_entra.tenant.model import Application, User
@@ -63,6 +65,24 @@ def delegated_grant(req: TokenRequest, scopes: RequestedScopes, user: User) -> D
     if missing:
         raise consent_required(req.client.app, resource, missing)
     return Delegation(user, scopes, resource, granted)
+
+
+def interactive_sign_in(
+    req: TokenRequest, delegation: Delegation, session: SignIn, claims: str | None
+) -> SignIn:
+    """The interactive sign-in behind a code or a device code, as its tokens state it.
+
+    ``session`` carries the browser session's id (the cookie's, made public here), time
+    and methods. The mock's sign-in page stands for whatever the request's ``claims``
+    challenge asked, and for the MFA a policy on the resource wants.
+    """
+    amr, acrs = interactive_amr(claims, list(session.amr) or ["pwd"])
+    client_id = req.client.app.client_id
+    if any(
+        p.applies(delegation.resource, delegation.user, client_id) for p in req.tenant.mfa_policies
+    ):
+        amr = sorted({*amr, "mfa"})
+    return SignIn(public_sid(session.sid), session.auth_time, tuple(amr), tuple(acrs))
 
 
 def first_refresh_token(

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from mock_entra.authorize import flow, pages, session
+from mock_entra.authorize import device, flow, pages, session
 from mock_entra.authorize.params import read_params
 from mock_entra.authorize.request import AuthorizeRequest, Redirectable, Untrusted, validate
 from mock_entra.consent import grant_user_consent
@@ -52,7 +52,7 @@ def _unknown_user(tenant: Tenant) -> str:
     )
 
 
-def _flow_expired() -> InvalidRequest:
+def flow_expired() -> InvalidRequest:
     return InvalidRequest(
         50089, "Authentication failed due to flow token expired. Sign in again from the app."
     )
@@ -120,8 +120,30 @@ def consent_page(
 
 # -- the flow ----------------------------------------------------------------------------
 def _issue(ctx: Context, tenant: Tenant, req: AuthorizeRequest, auth: Auth) -> Response:
+    if req.device_code is not None:  # the verification page: the device polls for tokens
+        return _device_done(ctx, tenant, req, auth)
     code = flow.issue_code(ctx, tenant, req, auth)
     return pages.code_response(req.target, code, session.session_state(auth.sid))
+
+
+def _tenant_name(tenant: Tenant) -> str:
+    return tenant.display_name or tenant.domain
+
+
+def _device_done(
+    ctx: Context, tenant: Tenant, req: AuthorizeRequest, auth: Auth | None
+) -> Response:
+    """Approve the device code for ``auth`` (None: decline it); the page that ends the sign-in."""
+    try:
+        if auth is None:
+            device.decline(ctx, req)
+        else:
+            device.approve(ctx, req, auth)
+    except OAuthError as exc:  # expired, or answered in another window meanwhile
+        return pages.error_page(ctx, exc, _tenant_name(tenant))
+    return pages.device_done(
+        _tenant_name(tenant), _app_name(tenant, req), approved=auth is not None
+    )
 
 
 def after_sign_in(
@@ -150,7 +172,7 @@ def after_sign_in(
         rid = flow.save(ctx, req, auth, pending)
         return consent_page(ctx, tenant, req, rid, user)
     if pending is not None and not flow.finish(ctx, pending.request_id):
-        return pages.error_page(ctx, _flow_expired(), tenant.display_name)
+        return pages.error_page(ctx, flow_expired(), tenant.display_name)
     return _issue(ctx, tenant, req, auth)
 
 
@@ -190,7 +212,7 @@ def authorize(version: int) -> BrowserAction:
 def login(ctx: Context, request: Request, tenant: Tenant, form: dict[str, str]) -> Response:
     pending = flow.load(ctx, form.get("request_id"), tenant)
     if pending is None:
-        return pages.error_page(ctx, _flow_expired(), tenant.display_name)
+        return pages.error_page(ctx, flow_expired(), tenant.display_name)
     username = form.get("username", "")
     user = flow.resolve_user(tenant, username)
     if user is None:
@@ -219,7 +241,7 @@ def consent(ctx: Context, request: Request, tenant: Tenant, form: dict[str, str]
     """Accept records a user grant (then the code); decline is access_denied AADSTS65004 (A7)."""
     pending = flow.load(ctx, form.get("request_id"), tenant)
     if pending is None or pending.auth is None:
-        return pages.error_page(ctx, _flow_expired(), tenant.display_name)
+        return pages.error_page(ctx, flow_expired(), tenant.display_name)
     decision = form.get("decision")
     err: OAuthError
     if decision not in ("accept", "decline"):
@@ -228,7 +250,9 @@ def consent(ctx: Context, request: Request, tenant: Tenant, form: dict[str, str]
     req = pending.request
     user = tenant.user(pending.auth.user)
     if user is None or not flow.finish(ctx, pending.request_id):
-        return pages.error_page(ctx, _flow_expired(), tenant.display_name)
+        return pages.error_page(ctx, flow_expired(), tenant.display_name)
+    if decision == "decline" and req.device_code is not None:
+        return _device_done(ctx, tenant, req, None)
     if decision == "decline":
         err = AccessDenied(65004, "User declined to consent to access the app.")
         return pages.error_redirect(ctx, req.target, err)

@@ -18,7 +18,7 @@ router = APIRouter(tags=["token"])
 
 MAX_BODY = 64 * 1024
 MAX_VALUE = 16 * 1024
-_NO_STORE = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache"}
+NO_STORE = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache"}
 
 
 async def read_form(request: Request) -> dict[str, str]:
@@ -47,7 +47,7 @@ async def _token(tenant: str, request: Request, ctx: Context, *, v1: bool) -> JS
     form = await read_form(request)
     authorization = request.headers.get("authorization")
     body = await run_in_threadpool(token_response, ctx, t, form, authorization, v1=v1)
-    return JSONResponse(body, headers=_NO_STORE)
+    return JSONResponse(body, headers=NO_STORE)
 
 
 @router.post("/{tenant}/oauth2/v2.0/token")

@@ -225,6 +225,15 @@ class RefreshTokenPolicy(_Strict):
     strict_rotation: bool = False
 
 
+class DeviceCodePolicy(_Strict):
+    """The device code flow's timing: "the user has 15 minutes to sign in. This is the
+    default value for ``expires_in``" (v2-oauth2-device-code); Entra answers ``interval``
+    5 (captured in MicrosoftDocs/azure-docs#33126). Tests may poll faster."""
+
+    lifetime: int = Field(default=900, ge=1)
+    interval: int = Field(default=5, ge=0, le=60)
+
+
 class Tenant(_Strict):
     id: str
     domain: str
@@ -237,6 +246,7 @@ class Tenant(_Strict):
     mfa_policies: list[MfaPolicy] = []
     lifetimes: TokenLifetimes = TokenLifetimes()
     refresh_tokens: RefreshTokenPolicy = RefreshTokenPolicy()
+    device_code: DeviceCodePolicy = DeviceCodePolicy()
 
     _check_id = field_validator("id")(_guid)
 

@@ -22,7 +22,7 @@ import msal
 
 from entra_kit import shipped_tenant as shipped
 from entra_kit.trust import TrustingSession
-from mock_entra.testing.browser import FormBrowser, SignInError
+from mock_entra.testing.browser import Answers, FormBrowser, SignInError
 
 # What RawFlow asks for when the test does not say: a code MSAL's web app would get.
 CODE_SCOPE = f"{shipped.API_SCOPE} openid profile offline_access"
@@ -106,6 +106,32 @@ class Tokens:
         client = http or self.mock.http()
         try:
             return FormBrowser(client).drive(auth_uri, username, secret, consent=consent)
+        finally:
+            if http is None:
+                client.close()
+
+    def complete_device_code(
+        self,
+        verification_uri: str,
+        user_code: str,
+        user: str = "alice",
+        *,
+        password: str | None = None,
+        consent: str = "accept",
+        confirm: str = "continue",
+        http: httpx.Client | None = None,
+    ) -> str:
+        """Be the user on the device code verification page; ``approved`` or ``declined``.
+
+        What a CLI shows its user (MSAL's ``initiate_device_flow()`` result, the message
+        azure-identity's ``DeviceCodeCredential`` prompts with) names both arguments.
+        """
+        username, secret = user_credentials(user, password)
+        answers = Answers(username, secret, consent=consent, device=confirm)
+        client = http or self.mock.http()
+        try:
+            browser = FormBrowser(client)
+            return browser.device_result(browser.device_login(verification_uri, user_code, answers))
         finally:
             if http is None:
                 client.close()

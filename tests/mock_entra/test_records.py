@@ -103,5 +103,8 @@ def test_a_session_id_is_fresh_on_every_start(store: SqliteStore) -> None:
 
 def test_the_registry_names_every_kind_the_reset_reports_once() -> None:
     kinds = [record.KIND for record in RECORD_KINDS]
-    assert kinds == ["code", "code_family", "rt", "session", "authreq", "consent", "jti"]
+    assert kinds == [
+        "code", "code_family", "rt", "session", "authreq", "consent", "jti",
+        "device_code", "user_code", "device_poll",
+    ]  # fmt: skip
     assert not set(kinds) & set(CONTROL_KINDS)
