@@ -29,6 +29,7 @@ from mock_entra.routes import (
     health,
     logout,
     managed_identity,
+    multi_tenant,
     token,
 )
 from mock_entra.settings import MockSettings
@@ -90,7 +91,11 @@ def create_app(
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return oauth_error_response(ServerError(90033, "A transient error has occurred."), ctx)
 
-    routers = (health, discovery, authorize, device, logout, token, managed_identity, admin_routes)
+    # multi_tenant before authorize: its literal /<alias>/ paths win over /{tenant}/.
+    routers = (
+        health, discovery, multi_tenant, authorize, device, logout, token, managed_identity,
+        admin_routes,
+    )  # fmt: skip
     for module in routers:
         app.include_router(module.router)
     # Faults, per-tenant clocks, the request log and the worker header (admin API).

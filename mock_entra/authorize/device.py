@@ -67,6 +67,7 @@ def sign_in_request(device: DeviceAuthorization) -> AuthorizeRequest:
         scope=device.scope,
         claims=device.claims,
         device_code=device.key,
+        authority=device.authority,
     )
 
 
@@ -84,9 +85,12 @@ def _pending_device(ctx: Context, req: AuthorizeRequest) -> DeviceAuthorization:
 
 
 def approve(ctx: Context, req: AuthorizeRequest, auth: Auth) -> None:
-    """The user signed in (and consented): the device's next poll gets the tokens."""
+    """The user signed in (and consented): the device's next poll gets the tokens.
+
+    ``req.tenant`` is the user's tenant by now (through an alias, maybe not the app's).
+    """
     sign_in = SignIn(auth.sid, auth.auth_time, auth.amr)
-    _pending_device(ctx, req).approve(ctx.store, auth.user, sign_in)
+    _pending_device(ctx, req).approve(ctx.store, req.tenant, auth.user, sign_in)
 
 
 def decline(ctx: Context, req: AuthorizeRequest) -> None:

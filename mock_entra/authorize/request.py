@@ -79,6 +79,9 @@ class AuthorizeRequest:
     version: int = 2
     # Set when the sign-in answers a device code (its verification page), not a redirect.
     device_code: str | None = None
+    # The multi-tenant alias the request came through (organizations, common); ``tenant``
+    # is then the app's home tenant until the user signs in, and theirs afterwards.
+    authority: str | None = None
 
     @property
     def target(self) -> Target:

@@ -127,4 +127,9 @@ def handle(req: TokenRequest) -> dict[str, Any]:
     return user_token_response(req, delegation, sign_in, refresh, nonce=code.nonce)
 
 
-GRANT = Grant(GRANT_TYPE, handle, public_clients=True, precheck=precheck)
+def tenant_of(ctx: Context, params: Mapping[str, str]) -> str | None:
+    code = params.get("code") or ""
+    return AuthorizationCode.tenant_of(ctx.store, code) if _CODE.match(code) else None
+
+
+GRANT = Grant(GRANT_TYPE, handle, public_clients=True, precheck=precheck, tenant_of=tenant_of)

@@ -17,10 +17,17 @@ from mock_entra.tenant.model import Tenant
 
 Precheck = Callable[[Context, Tenant, Mapping[str, str]], None]
 Handler = Callable[[TokenRequest], dict[str, Any]]
+# The tenant the request's grant material (a code, a refresh token ...) belongs to.
+TenantOf = Callable[[Context, Mapping[str, str]], str | None]
 
 
 def no_precheck(ctx: Context, tenant: Tenant, params: Mapping[str, str]) -> None:
     """Most grants check everything once the client is known."""
+
+
+def no_tenant(ctx: Context, params: Mapping[str, str]) -> str | None:
+    """Nothing in the request names a tenant: the client's home tenant serves it."""
+    return None
 
 
 @dataclass(frozen=True)
@@ -31,3 +38,5 @@ class Grant:
     public_clients: bool = False
     # Checks that run before client authentication, so their answer comes first.
     precheck: Precheck = no_precheck
+    # Through /organizations or /common, the tenant comes from what the request redeems.
+    tenant_of: TenantOf = no_tenant

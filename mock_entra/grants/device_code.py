@@ -55,14 +55,20 @@ GRANT_TYPE = "urn:ietf:params:oauth:grant-type:device_code"
 
 
 def device_authorization(
-    ctx: Context, tenant: Tenant, params: Mapping[str, str], *, v1: bool
+    ctx: Context,
+    tenant: Tenant,
+    params: Mapping[str, str],
+    *,
+    v1: bool,
+    authority: str | None = None,
 ) -> dict[str, Any]:
     """The device authorization response (RFC 8628 §3.2) as Entra words it.
 
     v2 fields: ``user_code``, ``device_code``, ``verification_uri``, ``expires_in``,
     ``interval``, ``message`` (captured in MicrosoftDocs/azure-docs#33126). The v1
     endpoint names the URI ``verification_url`` (MSAL.NET#984) and takes ``resource``;
-    its tokens come with an ID token and a refresh token, as v1 grants do.
+    its tokens come with an ID token and a refresh token, as v1 grants do. Through an
+    alias (``authority``), ``tenant`` is the app's home tenant until a user approves.
     """
     client_id = params.get("client_id")
     if not client_id:
@@ -80,6 +86,7 @@ def device_authorization(
     device = DeviceAuthorization.start(
         ctx.store, tenant=tenant.id, client_id=client_id, scope=scope,
         claims=params.get("claims"), interval=policy.interval, expires=now + policy.lifetime,
+        authority=authority,
     )  # fmt: skip
     uri = verification_uri(ctx)
     return {
@@ -147,4 +154,9 @@ def handle(req: TokenRequest) -> dict[str, Any]:
     return user_token_response(req, delegation, sign_in, refresh)
 
 
-GRANT = Grant(GRANT_TYPE, handle, public_clients=True)
+def tenant_of(ctx: Context, params: Mapping[str, str]) -> str | None:
+    found = DeviceAuthorization.peek(ctx.store, params.get("device_code") or "")
+    return found.tenant if found else None
+
+
+GRANT = Grant(GRANT_TYPE, handle, public_clients=True, tenant_of=tenant_of)

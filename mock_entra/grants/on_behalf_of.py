@@ -9,9 +9,11 @@ https://learn.microsoft.com/entra/identity-platform/v2-oauth2-on-behalf-of-flow
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from entra_kit.jose import graph_signed_form, peek_jwt
+from entra_kit.jose import graph_signed_form, peek_claims, peek_jwt
+from mock_entra.context import Context
 from mock_entra.errors import InvalidGrant, InvalidRequest
 from mock_entra.grants.base import Grant
 from mock_entra.grants.delegated import delegated_grant, first_refresh_token, user_token_response
@@ -128,4 +130,10 @@ def handle(req: TokenRequest) -> dict[str, Any]:
     return user_token_response(req, delegation, sign_in, refresh)
 
 
-GRANT = Grant(GRANT_TYPE, handle)
+def tenant_of(ctx: Context, params: Mapping[str, str]) -> str | None:
+    """The user's tenant: the assertion's ``tid`` (read, not trusted: the handler verifies)."""
+    tid = peek_claims(params.get("assertion")).get("tid")
+    return tid if isinstance(tid, str) else None
+
+
+GRANT = Grant(GRANT_TYPE, handle, tenant_of=tenant_of)

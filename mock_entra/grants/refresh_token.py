@@ -11,8 +11,10 @@ use is treated as theft and revokes the whole family (RFC 9700 §4.14.2).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
+from mock_entra.context import Context
 from mock_entra.errors import InvalidGrant
 from mock_entra.grants.base import Grant
 from mock_entra.grants.consumable import Consumable, redeem
@@ -66,4 +68,10 @@ def handle(req: TokenRequest) -> dict[str, Any]:
     return user_token_response(req, delegation, token.sign_in, token.rotate())
 
 
-GRANT = Grant(GRANT_TYPE, handle, public_clients=True)
+def tenant_of(ctx: Context, params: Mapping[str, str]) -> str | None:
+    token = params.get("refresh_token") or ""
+    found = RefreshToken.peek(ctx.store, token) if _RT.match(token) else None
+    return found.tenant if found else None
+
+
+GRANT = Grant(GRANT_TYPE, handle, public_clients=True, tenant_of=tenant_of)

@@ -52,6 +52,7 @@ class DeviceAuthorization(Record):
     interval: int
     expires: float
     claims: str | None = None  # the request's claims (MSAL sends its capabilities)
+    authority: str | None = None  # organizations or common: ``tenant`` is the user's once approved
     status: str = DeviceStatus.PENDING
     user: str | None = None  # oid, once approved
     sid: str | None = None
@@ -62,13 +63,13 @@ class DeviceAuthorization(Record):
     @classmethod
     def start(
         cls, store: Store, *, tenant: str, client_id: str, scope: str, claims: str | None,
-        interval: int, expires: float,
+        interval: int, expires: float, authority: str | None = None,
     ) -> DeviceAuthorization:  # fmt: skip
         """A new pending authorization, saved with its user code until ``expires``."""
         user_code = "".join(secrets.choice(USER_CODE_ALPHABET) for _ in range(USER_CODE_LENGTH))
         device = cls(
             DEVICE_CODE_PREFIX + secrets.token_urlsafe(96),
-            tenant, client_id, scope, user_code, interval, expires, claims,
+            tenant, client_id, scope, user_code, interval, expires, claims, authority,
         )  # fmt: skip
         device.save(store, expires)
         UserCode(user_code, device.key).save(store, expires)
@@ -84,10 +85,10 @@ class DeviceAuthorization(Record):
     def sign_in(self) -> SignIn:
         return SignIn(self.sid, self.auth_time, self.amr or ("pwd",), self.acrs)
 
-    def approve(self, store: Store, user: str, sign_in: SignIn) -> None:
-        """The user signed in (and consented) on the verification page."""
+    def approve(self, store: Store, tenant: str, user: str, sign_in: SignIn) -> None:
+        """The user (of ``tenant``) signed in, and consented, on the verification page."""
         approved = replace(
-            self, status=DeviceStatus.APPROVED, user=user, sid=sign_in.sid,
+            self, status=DeviceStatus.APPROVED, tenant=tenant, user=user, sid=sign_in.sid,
             auth_time=sign_in.auth_time, amr=sign_in.amr, acrs=sign_in.acrs,
         )  # fmt: skip
         approved.save(store, self.expires)

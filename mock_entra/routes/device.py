@@ -18,10 +18,11 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from mock_entra import authorities
 from mock_entra.authorize import device, flow, pages
 from mock_entra.authorize.params import read_params
 from mock_entra.context import Context, get_context
-from mock_entra.errors import InvalidRequest, OAuthError
+from mock_entra.errors import InvalidRequest, OAuthError, missing_parameter
 from mock_entra.grants.device_code import device_authorization
 from mock_entra.routes.authorize import flow_expired, start
 from mock_entra.routes.token import NO_STORE, read_form
@@ -33,9 +34,14 @@ router = APIRouter(tags=["device code"])
 async def _device_authorization(
     tenant: str, request: Request, ctx: Context, *, v1: bool
 ) -> JSONResponse:
-    t = ctx.tenant(tenant)
+    name = authorities.alias(tenant)
+    t = ctx.tenant(tenant) if name is None else None
     form = await read_form(request)
-    body = await run_in_threadpool(device_authorization, ctx, t, form, v1=v1)
+    if t is None:  # /organizations, /common: the app's home tenant until a user approves
+        if not form.get("client_id"):
+            raise missing_parameter("client_id")
+        t = authorities.registration(ctx, str(name), form["client_id"]).home
+    body = await run_in_threadpool(device_authorization, ctx, t, form, v1=v1, authority=name)
     return JSONResponse(body, headers=NO_STORE)
 
 

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from entra_kit.jose import peek_claims
+from mock_entra import authorities
 from mock_entra.authorize import pages, session
 from mock_entra.authorize.params import read_params
 from mock_entra.context import Context, get_context
@@ -34,30 +35,31 @@ def hinted_client(id_token_hint: str | None) -> str | None:
     return aud if isinstance(aud, str) else None
 
 
-def allowed_post_logout(tenant: Tenant, uri: str | None, client_id: str | None) -> bool:
+def allowed_post_logout(tenants: list[Tenant], uri: str | None, client_id: str | None) -> bool:
     """True when ``uri`` is registered as a post-logout URI of the client (or of any app)."""
     if not uri:
         return False
-    apps: list[Application]
+    apps: list[Application] = [a for t in tenants for a in t.applications]
     if client_id:
-        app = tenant.app(client_id)
-        apps = [app] if app is not None else []
-    else:
-        apps = list(tenant.applications)
+        apps = [a for a in apps if a.client_id == client_id]
     return any(uri in a.post_logout_redirect_uris for a in apps)
 
 
-def logout(ctx: Context, request: Request, tenant: Tenant, params: dict[str, str]) -> Response:
+def logout(
+    ctx: Context, request: Request, tenant: Tenant | None, params: dict[str, str]
+) -> Response:
     session.end(ctx, request)
     uri = params.get("post_logout_redirect_uri")
     client_id = params.get("client_id") or hinted_client(params.get("id_token_hint"))
     response: Response
-    if uri is not None and allowed_post_logout(tenant, uri, client_id):
+    tenants = [tenant] if tenant is not None else list(ctx.directory.tenants)
+    if uri is not None and allowed_post_logout(tenants, uri, client_id):
         state = params.get("state")
         target = uri + (("&" if "?" in uri else "?") + urlencode({"state": state}) if state else "")
         response = RedirectResponse(target, status_code=302)
     else:
-        response = pages.render("signed_out.html", tenant_name=tenant.display_name or tenant.domain)
+        name = (tenant.display_name or tenant.domain) if tenant else ""
+        response = pages.render("signed_out.html", tenant_name=name)
     session.clear_cookie(ctx, response)
     return response
 
@@ -65,7 +67,8 @@ def logout(ctx: Context, request: Request, tenant: Tenant, params: dict[str, str
 async def _logout(tenant: str, request: Request, ctx: Context = Depends(get_context)) -> Response:
     """Sign the browser out of the mock (GET, or POST with a form as Entra allows)."""
     try:
-        t = ctx.tenant(tenant)
+        # /organizations, /common: the apps of every tenant of the file may own the URI.
+        t = ctx.tenant(tenant) if authorities.alias(tenant) is None else None
         params = await read_params(request)
     except OAuthError as exc:
         return pages.error_page(ctx, exc)

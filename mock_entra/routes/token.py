@@ -10,9 +10,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from mock_entra import authorities
 from mock_entra.context import Context, get_context
 from mock_entra.errors import InvalidRequest, missing_parameter
-from mock_entra.grants.endpoint import token_response
+from mock_entra.grants.endpoint import token_response, token_tenant
 
 router = APIRouter(tags=["token"])
 
@@ -43,10 +44,14 @@ async def read_form(request: Request) -> dict[str, str]:
 
 
 async def _token(tenant: str, request: Request, ctx: Context, *, v1: bool) -> JSONResponse:
-    t = ctx.tenant(tenant)
+    if authorities.alias(tenant) is None:
+        ctx.tenant(tenant)  # an unknown tenant is AADSTS90002 before the form is read
     form = await read_form(request)
     authorization = request.headers.get("authorization")
-    body = await run_in_threadpool(token_response, ctx, t, form, authorization, v1=v1)
+    t, authority = await run_in_threadpool(token_tenant, ctx, tenant, form, authorization)
+    body = await run_in_threadpool(
+        token_response, ctx, t, form, authorization, v1=v1, authority=authority
+    )
     return JSONResponse(body, headers=NO_STORE)
 
 

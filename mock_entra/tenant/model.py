@@ -117,6 +117,11 @@ class Application(_Strict):
     _check_id = field_validator("client_id")(_guid)
 
     @property
+    def multi_tenant(self) -> bool:
+        """Signs in users of any organization (through /organizations or /common)."""
+        return self.sign_in_audience == "AzureADMultipleOrgs"
+
+    @property
     def primary_resource_uri(self) -> str:
         return self.identifier_uris[0] if self.identifier_uris else self.client_id
 
@@ -255,11 +260,9 @@ class Tenant(_Strict):
         ids = [a.client_id for a in self.applications]
         if len(ids) != len(set(ids)):
             raise ValueError("two applications share a client_id")
+        # A grant's client and resource may be multi-tenant apps registered in another
+        # tenant: the directory checks them (Directory._grants_resolve).
         for grant in self.consent_grants:
-            if self.app(grant.client) is None:
-                raise ValueError(f"consent grant names unknown client {grant.client!r}")
-            if self.resource_app(grant.resource) is None:
-                raise ValueError(f"consent grant names unknown resource {grant.resource!r}")
             if grant.principal != "all" and self.user(grant.principal) is None:
                 raise ValueError(f"consent grant names unknown user {grant.principal!r}")
         for user in self.users:
@@ -270,6 +273,21 @@ class Tenant(_Strict):
 
     def app(self, client_id: str) -> Application | None:
         return next((a for a in self.applications if a.client_id == client_id), None)
+
+    def with_guests(self, guests: list[Application]) -> Tenant:
+        """This tenant plus multi-tenant apps registered elsewhere (their service principals).
+
+        Entra creates a multi-tenant app's service principal in a tenant on consent; the
+        mock lets it exist in every tenant, and consent is still needed there.
+        https://learn.microsoft.com/entra/identity-platform/howto-convert-app-to-be-multi-tenant
+        """
+        own = {a.client_id for a in self.applications}
+        extra = [a for a in guests if a.client_id not in own]
+        if not extra:
+            return self
+        return Tenant.model_construct(
+            **{**dict(self), "applications": [*self.applications, *extra]}
+        )
 
     @cached_property
     def _resources(self) -> dict[str, Application]:
@@ -323,6 +341,37 @@ class Directory(_Strict):
             raise ValueError("two tenants share an id or domain")
         return self
 
+    @model_validator(mode="after")
+    def _grants_resolve(self) -> Directory:
+        for tenant in self.tenants:
+            view = self._with_guests(tenant)
+            for grant in tenant.consent_grants:
+                if view.app(grant.client) is None:
+                    raise ValueError(f"consent grant names unknown client {grant.client!r}")
+                if view.resource_app(grant.resource) is None:
+                    raise ValueError(f"consent grant names unknown resource {grant.resource!r}")
+        return self
+
     def tenant(self, id_or_domain: str) -> Tenant | None:
         key = id_or_domain.lower()
         return next((t for t in self.tenants if key in (t.id, t.domain.lower())), None)
+
+    def _with_guests(self, tenant: Tenant) -> Tenant:
+        # Not cached: a cache on this frozen model would survive ``model_copy``.
+        guests = [
+            app
+            for other in self.tenants
+            if other.id != tenant.id
+            for app in other.applications
+            if app.multi_tenant
+        ]
+        return tenant.with_guests(guests)
+
+    def view(self, id_or_domain: str) -> Tenant | None:
+        """The tenant as a request sees it: with the directory's multi-tenant apps."""
+        tenant = self.tenant(id_or_domain)
+        return None if tenant is None else self._with_guests(tenant)
+
+    def home(self, client_id: str) -> Tenant | None:
+        """The tenant an app is registered in (its home tenant)."""
+        return next((t for t in self.tenants if t.app(client_id) is not None), None)
