@@ -1,4 +1,4 @@
-"""A fake Microsoft Graph ``GET /v1.0/me``.
+"""A fake Microsoft Graph: ``GET /v1.0/me`` and the OIDC UserInfo ``GET|POST /oidc/userinfo``.
 
 https://learn.microsoft.com/graph/api/user-get — ``/me`` is the signed-in user of a
 delegated token (``User.Read`` or broader); app-only tokens get 400 in real Graph
@@ -22,8 +22,10 @@ from starlette.routing import Route
 
 from fake_downstream.directory import FakeDirectory
 from fake_downstream.guard import DownstreamGuard
+from mock_entra.userinfo import userinfo_claims
 
 ME_SCOPES = frozenset({"User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All"})
+USERINFO_SCOPES = frozenset({"openid"})
 
 
 def graph_error(status: int, code: str, message: str) -> dict[str, object]:
@@ -69,4 +71,25 @@ def create_graph_app(guard: DownstreamGuard, directory: FakeDirectory) -> Starle
             }
         )
 
-    return Starlette(routes=[Route("/v1.0/me", me, methods=["GET"])])
+    async def userinfo(request: Request) -> JSONResponse:
+        """https://learn.microsoft.com/entra/identity-platform/userinfo: ``openid`` required."""
+        outcome = await guard.authenticate(request, USERINFO_SCOPES)
+        if isinstance(outcome, JSONResponse):
+            return outcome
+        user = directory.user(outcome.tenant_id, outcome.oid)
+        if user is None:
+            return JSONResponse(
+                graph_error(401, "InvalidAuthenticationToken", "The user does not exist."),
+                status_code=401,
+            )
+        return JSONResponse(
+            userinfo_claims(user, outcome.tenant_id, outcome.client_id, set(outcome.scopes)),
+            headers={"Cache-Control": "no-store"},
+        )
+
+    return Starlette(
+        routes=[
+            Route("/v1.0/me", me, methods=["GET"]),
+            Route("/oidc/userinfo", userinfo, methods=["GET", "POST"]),
+        ]
+    )

@@ -31,6 +31,7 @@ from mock_entra.routes import (
     managed_identity,
     multi_tenant,
     token,
+    userinfo,
 )
 from mock_entra.settings import MockSettings
 from mock_entra.tenant import Directory, load_directory
@@ -93,8 +94,8 @@ def create_app(
 
     # multi_tenant before authorize: its literal /<alias>/ paths win over /{tenant}/.
     routers = (
-        health, discovery, multi_tenant, authorize, device, logout, token, managed_identity,
-        admin_routes,
+        health, discovery, multi_tenant, authorize, device, logout, token, userinfo,
+        managed_identity, admin_routes,
     )  # fmt: skip
     for module in routers:
         app.include_router(module.router)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from entra_kit.microsoft_apps import GRAPH_APP_ID
 from mock_entra.claims import (
     Subject,
     client_info,
@@ -100,6 +101,20 @@ def first_refresh_token(
     )
 
 
+def token_scopes(delegation: Delegation) -> tuple[str, ...]:
+    """``scp``: the granted scopes; a Microsoft Graph token also names the OIDC ones asked for.
+
+    ``openid``, ``profile`` and ``email`` are Microsoft Graph's delegated permissions, and
+    Graph's UserInfo endpoint requires ``openid`` in the token (userinfo doc,
+    "Permissions"); ``offline_access`` asks for a refresh token, not for Graph.
+    """
+    if delegation.resource.client_id != GRAPH_APP_ID:
+        return delegation.granted
+    oidc = delegation.scopes.oidc
+    first = tuple(s for s in ("openid", "profile") if s in oidc)
+    return (*first, *delegation.granted, *(("email",) if "email" in oidc else ()))
+
+
 def _access_token(req: TokenRequest, delegation: Delegation, sign_in: SignIn) -> tuple[str, int]:
     user, resource = delegation.user, delegation.resource
     subject = Subject(
@@ -107,7 +122,7 @@ def _access_token(req: TokenRequest, delegation: Delegation, sign_in: SignIn) ->
         client_id=req.client.app.client_id,
         resource=resource,
         user=user,
-        scopes=delegation.granted,
+        scopes=token_scopes(delegation),
         roles=tuple(r.role for r in user.app_roles if resource.answers_to(r.app)),
         amr=sign_in.amr,
         client_acr=req.client.acr,
