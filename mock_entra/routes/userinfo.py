@@ -59,9 +59,16 @@ def userinfo(ctx: Context, authorization: str) -> JSONResponse:
     return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
 
-@router.api_route(USERINFO_PATH, methods=["GET", "POST"])
-async def userinfo_route(request: Request, ctx: Context = Depends(get_context)) -> JSONResponse:
+# One route per method: a two-method api_route gives both the same OpenAPI operation id.
+@router.get(USERINFO_PATH)
+async def userinfo_get(request: Request, ctx: Context = Depends(get_context)) -> JSONResponse:
     """Microsoft Graph's OIDC UserInfo for a delegated Graph token with ``openid``."""
+    return await run_in_threadpool(userinfo, ctx, request.headers.get("authorization", ""))
+
+
+@router.post(USERINFO_PATH)
+async def userinfo_post(request: Request, ctx: Context = Depends(get_context)) -> JSONResponse:
+    """The same, POSTed (the OIDC UserInfo endpoint takes both)."""
     return await run_in_threadpool(userinfo, ctx, request.headers.get("authorization", ""))
 
 
