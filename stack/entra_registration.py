@@ -172,16 +172,18 @@ class Registrations:
              "displayName": r.value, "description": r.description or r.value, "isEnabled": True}
             for r in app.app_roles
         ]  # fmt: skip
-        # The tenant file's optional claims are access-token claims (idtyp is one):
         # https://learn.microsoft.com/entra/identity-platform/optional-claims-reference
-        claims = [{"name": c, "essential": False} for c in app.optional_claims]
+        claims = {
+            kind: [c.manifest() for c in app.optional_claims if c.token == token]
+            for kind, token in (("accessToken", "access"), ("idToken", "id"))
+        }
         return {
             "signInAudience": app.sign_in_audience,
             "identifierUris": self.identifier_uris(app),
             "api": self.api(app),
             "appRoles": roles,
             **self.redirects(app),
-            "optionalClaims": {"accessToken": claims, "idToken": [], "saml2Token": []},
+            "optionalClaims": {**claims, "saml2Token": []},
             "groupMembershipClaims": app.group_membership_claims,
             "requiredResourceAccess": self.required_access(app),
         }

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from entra_kit.jose import graph_signed_form, peek_claims, peek_jwt
+from mock_entra.claims import amr_of
 from mock_entra.context import Context
 from mock_entra.errors import InvalidGrant, InvalidRequest
 from mock_entra.grants.base import Grant
@@ -120,7 +121,7 @@ def handle(req: TokenRequest) -> dict[str, Any]:
     assert scopes.resource is not None
     check_required_access(req.client.app, scopes.resource)
     delegation = delegated_grant(req, scopes, user)
-    amr = claims.get("amr") or []
+    amr = amr_of(claims)  # v1: its amr; v2 access tokens keep it in aio
     check_mfa(req.tenant, delegation.resource, user, req.client.app.client_id, amr)
     # The middle tier acts within the user's sign-in: the assertion's session and methods.
     sign_in = SignIn(

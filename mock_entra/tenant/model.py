@@ -73,6 +73,28 @@ class FederatedCredential(_Strict):
     audiences: list[str] = ["api://AzureADTokenExchange"]
 
 
+class OptionalClaim(_Strict):
+    """One ``optionalClaims`` entry of the app manifest: a claim, its token, its properties.
+
+    In the tenant file a bare name is an access-token claim without properties
+    (``idtyp``); the long form adds the token (``access`` or ``id``) and the
+    ``additional_properties`` (``include_user_token``, ``use_guid`` ...).
+    https://learn.microsoft.com/entra/identity-platform/optional-claims-reference
+    """
+
+    name: str
+    token: Literal["access", "id"] = "access"
+    essential: bool = False
+    additional_properties: list[str] = []
+
+    def manifest(self) -> dict[str, object]:
+        """The entry as the app manifest writes it."""
+        entry: dict[str, object] = {"name": self.name, "essential": self.essential}
+        if self.additional_properties:
+            entry["additionalProperties"] = list(self.additional_properties)
+        return entry
+
+
 class ResourceAccess(_Strict):
     """``requiredResourceAccess``: what an app asks for on another resource."""
 
@@ -106,7 +128,7 @@ class Application(_Strict):
     required_resource_access: list[ResourceAccess] = []
     # Roles granted to this app itself on other resources (application permissions).
     granted_app_roles: list[ResourceAccess] = []
-    optional_claims: list[str] = []
+    optional_claims: list[OptionalClaim] = []
     group_membership_claims: Literal["None", "SecurityGroup", "All"] = "None"
     # Microsoft Graph puts a ``nonce`` in the JWT header so third parties cannot
     # validate its tokens; mark resources that behave that way.
@@ -115,6 +137,14 @@ class Application(_Strict):
     extra_claims: dict[str, object] = {}
 
     _check_id = field_validator("client_id")(_guid)
+
+    @field_validator("optional_claims", mode="before")
+    @classmethod
+    def _named_claims(cls, value: object) -> object:
+        """A bare name is an access-token claim without properties."""
+        if isinstance(value, list):
+            return [{"name": v} if isinstance(v, str) else v for v in value]
+        return value
 
     @property
     def multi_tenant(self) -> bool:
