@@ -146,13 +146,9 @@ class Registrations:
         }
 
     def redirects(self, app: Application) -> dict[str, Any]:
-        """Redirect URIs, post-logout URLs among them.
-
-        Entra redirects after sign-out only to a registered redirect URI
-        (https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#send-a-sign-out-request),
-        so the post-logout URLs are registered as redirect URIs too.
-        """
-        uris = list(dict.fromkeys([*app.redirect_uris, *app.post_logout_redirect_uris]))
+        """Redirect URIs, where sign-out returns among them (the tenant file lists them
+        together, as Entra does: v2-protocols-oidc#send-a-sign-out-request)."""
+        uris = list(app.redirect_uris)
         web = [] if app.public_client else uris
         return {
             "isFallbackPublicClient": app.public_client,

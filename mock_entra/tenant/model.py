@@ -116,8 +116,8 @@ class Application(_Strict):
     # tries) and must use PKCE. An app with both a web and a public-client platform is
     # not modelled.
     public_client: bool = False
+    # Also where sign-out may return: Entra has no separate post-logout list (v2-protocols-oidc).
     redirect_uris: list[str] = []
-    post_logout_redirect_uris: list[str] = []
     implicit_grant_access_tokens: bool = False
     secrets: list[Secret] = []
     certificates: list[Certificate] = []
@@ -137,6 +137,19 @@ class Application(_Strict):
     extra_claims: dict[str, object] = {}
 
     _check_id = field_validator("client_id")(_guid)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_post_logout_list(cls, data: object) -> object:
+        """A tenant file written for the first mock: say where its post-logout URIs go."""
+        if isinstance(data, dict) and "post_logout_redirect_uris" in data:
+            raise ValueError(
+                "post_logout_redirect_uris is not an Entra setting: post_logout_redirect_uri "
+                "must match one of the app's redirect_uris, so list those URIs there "
+                "(https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc"
+                "#send-a-sign-out-request)"
+            )
+        return data
 
     @field_validator("optional_claims", mode="before")
     @classmethod
