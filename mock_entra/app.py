@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mock_entra.admin import routes as admin_routes
+from mock_entra.admin import sign_in_sessions
 from mock_entra.admin.controls import AdminControls
 from mock_entra.admin.middleware import ControlMiddleware
 from mock_entra.clock import Clock, system_clock
@@ -95,7 +96,7 @@ def create_app(
     # multi_tenant before authorize: its literal /<alias>/ paths win over /{tenant}/.
     routers = (
         health, discovery, multi_tenant, authorize, device, logout, token, userinfo,
-        managed_identity, admin_routes,
+        managed_identity, admin_routes, sign_in_sessions,
     )  # fmt: skip
     for module in routers:
         app.include_router(module.router)

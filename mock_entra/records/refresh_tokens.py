@@ -95,3 +95,9 @@ class RefreshToken(GrantSource):
     def revoke_family(cls, store: Store, family: str) -> int:
         """Revoke every token of ``family`` (a replay: RFC 6749 §10.5, RFC 9700 §4.14.2)."""
         return store.update_where(cls.KIND, "family", family, {"revoked": True})
+
+    @classmethod
+    def revoke_user(cls, store: Store, user: str) -> int:
+        """Revoke every token issued for the user ``user`` (an oid: unique across tenants),
+        to every client: Graph's ``revokeSignInSessions``."""
+        return store.update_where(cls.KIND, "user", user, {"revoked": True})
