@@ -261,10 +261,22 @@ def _signed(
     return sign(token.claims, token.key, header_nonce=header_nonce)
 
 
+# Entra's default access-token lifetime: "a random value ranging between 60-90 minutes"
+# (configurable-token-lifetimes), drawn for each token.
+DEFAULT_ACCESS_LIFETIME = (3600, 5400)
+
+
+def access_token_lifetime(tenant: Tenant) -> int:
+    """The tenant's fixed access-token lifetime, else Entra's random 60-90 minutes."""
+    fixed = tenant.lifetimes.access_token
+    return fixed if fixed is not None else secrets.SystemRandom().randint(*DEFAULT_ACCESS_LIFETIME)
+
+
 def mint_access_token(ctx: Context, s: Subject, *, lifetime: int | None = None) -> tuple[str, int]:
-    """Sign an access token with the tenant's active key; returns (token, expires_in)."""
+    """Sign an access token with the tenant's active key; returns (token, expires_in), the
+    lifetime ``exp`` states, so ``expires_in`` and ``ext_expires_in`` agree with it."""
     now = ctx.now()
-    lifetime = lifetime or s.tenant.lifetimes.access_token
+    lifetime = lifetime or access_token_lifetime(s.tenant)
     claims = access_token_claims(ctx, s, now, lifetime)
     key = ctx.ring(s.tenant.id).signing_key(now)
     token = _signed(

@@ -251,9 +251,15 @@ class MfaPolicy(_Strict):
 
 
 class TokenLifetimes(_Strict):
-    """Seconds. Entra's defaults: access 60-90 min, ID 1 h, refresh 90 days, code 10 min."""
+    """Seconds. Entra's defaults: access 60-90 min, ID 1 h, refresh 90 days, code 10 min.
 
-    access_token: int = Field(default=4500, ge=301)
+    ``access_token`` unset is Entra's default: "a random value ranging between 60-90
+    minutes (75 minutes on average)" for each token (configurable-token-lifetimes, access
+    tokens); set, every access token lives exactly that long (a token lifetime policy's
+    ``AccessTokenLifetime``; tests that check ``exp`` set it).
+    """
+
+    access_token: int | None = Field(default=None, ge=301)
     id_token: int = Field(default=3600, ge=301)
     refresh_token: int = Field(default=90 * 24 * 3600, ge=60)
     authorization_code: int = Field(default=600, ge=1)
