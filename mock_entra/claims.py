@@ -139,6 +139,25 @@ def _authentication_claims(s: Subject, version: int) -> dict[str, Any]:
     return c
 
 
+# "If a user is a member of more groups than the overage limit (... 200 for JWT tokens ...),
+# then Microsoft Entra ID doesn't emit the groups claim" (access-token-claims-reference).
+GROUPS_OVERAGE_LIMIT = 200
+
+
+def groups_claims(tenant: Tenant, user: User) -> dict[str, Any]:
+    """``groups``, or past the limit the overage claim pointing at the user's groups.
+
+    The endpoint is the Azure AD Graph URL the reference's note says Entra sends ("The URL
+    returned will be an Azure AD Graph URL (i.e., graph.windows.net)"), which apps should
+    not follow: they call Microsoft Graph's ``getMemberObjects`` (the fake Graph answers).
+    """
+    ids = tenant.user_group_ids(user)
+    if len(ids) <= GROUPS_OVERAGE_LIMIT:
+        return {"groups": ids}
+    endpoint = f"https://graph.windows.net/{tenant.id}/users/{user.oid}/getMemberObjects"
+    return {"_claim_names": {"groups": "src1"}, "_claim_sources": {"src1": {"endpoint": endpoint}}}
+
+
 def _principal_claims(ctx: Context, s: Subject, version: int) -> dict[str, Any]:
     """The user's names and groups, or the app-only token's identity provider and oid."""
     tid, u = s.tenant.id, s.user
@@ -153,7 +172,7 @@ def _principal_claims(ctx: Context, s: Subject, version: int) -> dict[str, Any]:
         c["family_name"] = u.surname or None
         c["given_name"] = u.given_name or None
     if s.resource.group_membership_claims != "None":
-        c["groups"] = s.tenant.user_group_ids(u)
+        c.update(groups_claims(s.tenant, u))
     # "v1.0 basic claims" (access-token-claims-reference); v2 only as an optional claim.
     if version == 1:
         c["ipaddr"] = "127.0.0.1"
