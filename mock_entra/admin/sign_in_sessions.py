@@ -34,6 +34,6 @@ def revoke_sign_in_sessions(
     found = directory.user(user)
     if found is None:
         raise AdminError(404, "not_found", f"no user {user[:64]} in {directory.domain}")
-    refresh_tokens = RefreshToken.revoke_user(ctx.store, found.oid)
+    refresh_tokens = RefreshToken.revoke_user(ctx.store, directory.id, found.oid, ctx.now())
     sessions = SsoSession.end_all_of(ctx.store, directory.id, found.oid, ctx.now())
     return {"value": True, "revoked": {"refresh_tokens": refresh_tokens, "sessions": sessions}}

@@ -97,7 +97,12 @@ class RefreshToken(GrantSource):
         return store.update_where(cls.KIND, "family", family, {"revoked": True})
 
     @classmethod
-    def revoke_user(cls, store: Store, user: str) -> int:
-        """Revoke every token issued for the user ``user`` (an oid: unique across tenants),
-        to every client: Graph's ``revokeSignInSessions``."""
-        return store.update_where(cls.KIND, "user", user, {"revoked": True})
+    def revoke_user(cls, store: Store, tenant: str, user: str, now: float) -> int:
+        """Revoke every live token issued for the user ``user`` (oid) of ``tenant``, to every
+        client (Graph's ``revokeSignInSessions``): their families, so also the successors."""
+        families = {
+            value["family"]
+            for _, value in store.items(cls.KIND, now)
+            if value.get("tenant") == tenant and value.get("user") == user
+        }
+        return sum(cls.revoke_family(store, family) for family in families)
