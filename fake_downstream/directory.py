@@ -21,6 +21,12 @@ class FakeDirectory:
         user = tenant.user(oid) if tenant else None
         return user if user is not None and user.oid == oid else None
 
+    def member_objects(self, tenant_id: str, user: str) -> list[str] | None:
+        """The group ids of ``user`` (object id or UPN) in the tenant; None: no such user."""
+        tenant = self.directory.tenant(tenant_id)
+        found = tenant.user(user) if tenant else None
+        return tenant.user_group_ids(found) if tenant and found else None
+
     def principals(self, tenant_id: str, oid: str) -> frozenset[str]:
         """The user's oid and group ids: what a document ACL may name."""
         tenant = self.directory.tenant(tenant_id)

@@ -43,8 +43,14 @@ class DownstreamGuard:
     # audit or a test prove which token reached the service (scenario E11).
     received: deque[str] = field(default_factory=lambda: deque(maxlen=256))
 
-    async def authenticate(self, request: Request) -> ValidatedToken | JSONResponse:
-        """The validated delegated token of the request, or the error response to send."""
+    async def authenticate(
+        self, request: Request, scopes: frozenset[str] | None = None
+    ) -> ValidatedToken | JSONResponse:
+        """The validated delegated token of the request, or the error response to send.
+
+        ``scopes``: the ones this route accepts (default: the service's).
+        """
+        accepted = scopes or self.accepted_scopes
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
@@ -55,8 +61,8 @@ class DownstreamGuard:
         except TokenRejected as exc:
             log.info("%s refused token %s: %s", self.name, token_ref(token), exc.reason)
             return self._deny(exc)
-        if not self.accepted_scopes.intersection(validated.scopes):
-            needed = sorted(self.accepted_scopes)
+        if not accepted.intersection(validated.scopes):
+            needed = sorted(accepted)
             return self._deny(InsufficientScope(f"requires scope {' or '.join(needed)}", needed))
         return validated
 

@@ -229,14 +229,19 @@ class FrontendAuth(identity.flask.Auth):
         return redirect(safe_next(flow.get(NEXT_LINK), request.host))
 
     def _claims_acceptable(self, claims: dict[str, Any]) -> bool:
-        """MSAL does not check tenant, issuer or audience: the ID token must be ours (C6, C7)."""
+        """MSAL does not check tenant, issuer or audience: the ID token must be ours (C6, C7).
+
+        A multi-tenant sign-in (``/organizations``) may bring any allowed tenant's user, and
+        the issuer must then be that tenant's ("update your code to handle multiple
+        issuer values", howto-convert-app-to-be-multi-tenant).
+        """
         tid = str(claims.get("tid", "")).lower()
         # MSAL 1.3x no longer checks the ID token's aud either (C6, OIDC Core §3.1.3.7 step 3).
         aud = claims.get("aud")
         audiences = aud if isinstance(aud, list) else [aud]
         return (
-            tid == self.settings.expected_tid
-            and claims.get("iss") == self.settings.expected_issuer
+            tid in self.settings.allowed_tids
+            and claims.get("iss") == self.settings.issuer_of(tid)
             and self.settings.frontend_client_id in audiences
         )
 

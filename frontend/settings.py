@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 import entra_kit.settings
 from entra_kit import shipped_tenant as shipped
@@ -23,6 +23,9 @@ from entra_kit.microsoft_apps import GRAPH_RESOURCE
 GRAPH_USER_READ = f"{GRAPH_RESOURCE}/User.Read"
 # User-consentable and granted to nobody in the shipped tenant: the consent demo's scope.
 GRAPH_MAIL_READ = f"{GRAPH_RESOURCE}/Mail.Read"
+# Entra's multi-tenant authorities: the tenant is the signed-in user's, known afterwards.
+MULTI_TENANT_AUTHORITIES = frozenset({"organizations", "common"})
+CsvList = Annotated[list[str], NoDecode]
 
 
 class FrontendSettings(BaseSettings):
@@ -53,6 +56,10 @@ class FrontendSettings(BaseSettings):
     # The ID token's tenant must be this one (a GUID); empty: ENTRA_TENANT_ID
     # when that is a GUID. Domain-name tenants need it set explicitly.
     frontend_expected_tid: str = ""
+    # Signing in through ENTRA_TENANT_ID=organizations (or common), the tenants whose
+    # users may sign in (GUIDs, comma-separated); required then: a multi-tenant app must
+    # say whom it serves (howto-convert-app-to-be-multi-tenant, "issuer validation").
+    frontend_allowed_tenants: CsvList = Field(default_factory=list)
 
     # The chat model: offline deterministic by default.
     model_provider: Literal["local", "azure_openai", "openai"] = "local"
@@ -75,7 +82,12 @@ class FrontendSettings(BaseSettings):
             raise ValueError("BACKEND_URL must be an absolute http(s) URL")
         if not self.frontend_client_id or not self.entra_tenant_id:
             raise ValueError("FRONTEND_CLIENT_ID and ENTRA_TENANT_ID must not be empty")
-        if not self.expected_tid:
+        if self.multi_tenant and not self.frontend_allowed_tenants:
+            raise ValueError(
+                "FRONTEND_ALLOWED_TENANTS must list the tenant ids whose users may sign in "
+                f"when ENTRA_TENANT_ID is {self.entra_tenant_id}"
+            )
+        if not self.multi_tenant and not self.expected_tid:
             raise ValueError("FRONTEND_EXPECTED_TID must be set when ENTRA_TENANT_ID is not a GUID")
         if self.model_provider == "azure_openai" and not (
             self.azure_openai_endpoint and self.model_name
@@ -102,7 +114,35 @@ class FrontendSettings(BaseSettings):
     @property
     def expected_issuer(self) -> str:
         """The v2 ID token issuer: ``<host>/<tid>/v2.0``, exactly as Entra writes it."""
-        return f"{self.entra_authority_host.rstrip('/')}/{self.expected_tid}/v2.0"
+        return self.issuer_of(self.expected_tid)
+
+    @property
+    def multi_tenant(self) -> bool:
+        return self.entra_tenant_id.lower() in MULTI_TENANT_AUTHORITIES
+
+    @property
+    def allowed_tids(self) -> frozenset[str]:
+        """The tenants an ID token may come from: the allow-list, else the one tenant."""
+        return frozenset(self.frontend_allowed_tenants) or frozenset({self.expected_tid})
+
+    def issuer_of(self, tid: str) -> str:
+        """The v2 ID token issuer of tenant ``tid`` (a multi-tenant sign-in: the user's)."""
+        return f"{self.entra_authority_host.rstrip('/')}/{tid}/v2.0"
+
+    @field_validator("frontend_allowed_tenants", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        return (
+            [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
+        )
+
+    @field_validator("frontend_allowed_tenants")
+    @classmethod
+    def _guids(cls, values: list[str]) -> list[str]:
+        bad = [v for v in values if not is_guid(v, any_case=True)]
+        if bad:
+            raise ValueError(f"not a GUID: {bad[0][:40]}")
+        return [v.lower() for v in values]
 
     @property
     def redirect_uri(self) -> str:

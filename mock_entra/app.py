@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mock_entra.admin import routes as admin_routes
+from mock_entra.admin import sign_in_sessions
 from mock_entra.admin.controls import AdminControls
 from mock_entra.admin.middleware import ControlMiddleware
 from mock_entra.clock import Clock, system_clock
@@ -25,11 +26,14 @@ from mock_entra.errors import InvalidRequest, OAuthError, ServerError, missing_p
 from mock_entra.routes import (
     advertised,
     authorize,
+    device,
     discovery,
     health,
     logout,
     managed_identity,
+    multi_tenant,
     token,
+    userinfo,
 )
 from mock_entra.routes.lean import LeanPaths
 from mock_entra.routes.responses import oauth_error_response
@@ -91,8 +95,12 @@ def create_app(
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return oauth_error_response(ServerError(90033, "A transient error has occurred."), ctx)
 
-    routers = (health, discovery, advertised, authorize, logout, token, managed_identity)
-    for module in (*routers, admin_routes):
+    # multi_tenant before authorize: its literal /<alias>/ paths win over /{tenant}/.
+    routers = (
+        health, discovery, advertised, multi_tenant, authorize, device, logout, token, userinfo,
+        managed_identity, admin_routes, sign_in_sessions,
+    )  # fmt: skip
+    for module in routers:
         app.include_router(module.router)
     # The hot paths (token, discovery, JWKS) ahead of the router, inside the controls
     # so that faults, clocks and the log see them as any other request.

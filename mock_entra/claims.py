@@ -18,16 +18,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from entra_kit.jose import b64url_encode
+from entra_kit.jose import b64url_decode, b64url_encode
 from mock_entra.client_auth.credentials import ClientAcr
 from mock_entra.context import Context
 from mock_entra.controls import TokenKind, UnsignedToken
 from mock_entra.jwt import sign
 from mock_entra.keys import SigningKey
+from mock_entra.optional_claims import Holder, guid_audience, optional_claims
 from mock_entra.tenant.model import Application, Tenant, User
 
 # Entra back-dates iat/nbf by five minutes to absorb clock skew.
 SKEW = 300
+AIO_PREFIX = "AWQA"
 
 
 @dataclass(frozen=True)
@@ -91,15 +93,42 @@ def _lifetime_claims(
     }
 
 
+def aio(amr: tuple[str, ...]) -> str:
+    """Entra's opaque ``aio`` ("an internal claim used by Microsoft Entra ID to record data
+    for token reuse. Resources shouldn't use this claim", access-token-claims-reference):
+    here the sign-in methods, which a v2 access token does not state, so that On-Behalf-Of
+    (and only it) knows them."""
+    return AIO_PREFIX + b64url_encode(json.dumps(list(amr)).encode()) + "." + _opaque(24)
+
+
+def amr_of(claims: dict[str, Any]) -> list[str]:
+    """The sign-in methods of a token: its ``amr`` (v1), else what its ``aio`` keeps (v2)."""
+    amr = claims.get("amr")
+    if isinstance(amr, list):
+        return [str(a) for a in amr]
+    kept = str(claims.get("aio", ""))
+    if not kept.startswith(AIO_PREFIX):
+        return []
+    try:
+        methods = json.loads(b64url_decode(kept[len(AIO_PREFIX) :].split(".")[0]))
+    except (ValueError, UnicodeDecodeError):
+        return []
+    return [str(m) for m in methods] if isinstance(methods, list) else []
+
+
 def _authentication_claims(s: Subject, version: int) -> dict[str, Any]:
-    """How the user (``acr``, ``acrs``, ``amr``) and the client (``appidacr``/``azpacr``) proved it."""
+    """How the user (``acr``, ``acrs``, ``amr``) and the client (``appidacr``/``azpacr``) proved it.
+
+    ``acr`` and ``amr`` are "only present in v1.0 tokens" (access-token-claims-reference).
+    """
     c: dict[str, Any] = {}
     if s.user is not None:
-        c["acr"] = "1"
+        if version == 1:
+            c["acr"] = "1"
         if s.acrs:
             c["acrs"] = list(s.acrs)
-    c["aio"] = _opaque(42)
-    if s.user is not None:
+    c["aio"] = aio(s.amr) if s.user is not None else _opaque(42)
+    if s.user is not None and version == 1:
         c["amr"] = list(s.amr)
     if version == 1:
         c["appid"] = s.client_id
@@ -108,6 +137,25 @@ def _authentication_claims(s: Subject, version: int) -> dict[str, Any]:
         c["azp"] = s.client_id
         c["azpacr"] = str(s.client_acr)
     return c
+
+
+# "If a user is a member of more groups than the overage limit (... 200 for JWT tokens ...),
+# then Microsoft Entra ID doesn't emit the groups claim" (access-token-claims-reference).
+GROUPS_OVERAGE_LIMIT = 200
+
+
+def groups_claims(tenant: Tenant, user: User) -> dict[str, Any]:
+    """``groups``, or past the limit the overage claim pointing at the user's groups.
+
+    The endpoint is the Azure AD Graph URL the reference's note says Entra sends ("The URL
+    returned will be an Azure AD Graph URL (i.e., graph.windows.net)"), which apps should
+    not follow: they call Microsoft Graph's ``getMemberObjects`` (the fake Graph answers).
+    """
+    ids = tenant.user_group_ids(user)
+    if len(ids) <= GROUPS_OVERAGE_LIMIT:
+        return {"groups": ids}
+    endpoint = f"https://graph.windows.net/{tenant.id}/users/{user.oid}/getMemberObjects"
+    return {"_claim_names": {"groups": "src1"}, "_claim_sources": {"src1": {"endpoint": endpoint}}}
 
 
 def _principal_claims(ctx: Context, s: Subject, version: int) -> dict[str, Any]:
@@ -124,8 +172,11 @@ def _principal_claims(ctx: Context, s: Subject, version: int) -> dict[str, Any]:
         c["family_name"] = u.surname or None
         c["given_name"] = u.given_name or None
     if s.resource.group_membership_claims != "None":
-        c["groups"] = s.tenant.user_group_ids(u)
-    c.update(idtyp="user", ipaddr="127.0.0.1", name=u.display_name, oid=u.oid)
+        c.update(groups_claims(s.tenant, u))
+    # "v1.0 basic claims" (access-token-claims-reference); v2 only as an optional claim.
+    if version == 1:
+        c["ipaddr"] = "127.0.0.1"
+    c.update(name=u.display_name, oid=u.oid)
     if version == 2:
         c["preferred_username"] = u.upn
     return c
@@ -139,8 +190,6 @@ def _grant_claims(s: Subject, version: int, oid: str) -> dict[str, Any]:
         c["roles"] = list(s.roles)
     if s.scopes:
         c["scp"] = " ".join(s.scopes)
-    if s.sid:
-        c["sid"] = s.sid
     c["sub"] = pairwise_sub(tid, s.resource.client_id, s.user.oid) if s.user else oid
     c["tid"] = tid
     if s.user is not None and version == 1:
@@ -152,12 +201,23 @@ def _grant_claims(s: Subject, version: int, oid: str) -> dict[str, Any]:
 
 
 def access_token_claims(ctx: Context, s: Subject, now: float, lifetime: int) -> dict[str, Any]:
-    """The claim set, in Entra's order; the resource's extra claims and ``s.extra`` win."""
+    """The claim set, in Entra's order; the resource's optional claims, then its extra
+    claims and ``s.extra`` win.
+
+    ``idtyp`` is ``app`` in app-only tokens ("by default it's only emitted for app-only
+    tokens"); in user tokens, and ``sid``, only as the resource's optional claims: neither
+    is in the access-token-claims-reference's payload table (optional-claims-reference).
+    """
     version = s.resource.requested_access_token_version
     c = _lifetime_claims(ctx, s, version, now, lifetime)
     c.update(_authentication_claims(s, version))
     c.update(_principal_claims(ctx, s, version))
     c.update(_grant_claims(s, version, c["oid"]))
+    if s.user is not None:
+        holder = Holder(s.tenant, s.user, version, s.sid, s.auth_time)
+        c.update(optional_claims(s.resource, "access", holder))
+    if version == 1 and guid_audience(s.resource):
+        c["aud"] = s.resource.client_id
     c.update(s.resource.extra_claims)
     c.update(s.extra)
     return {k: v for k, v in c.items() if v is not None}
@@ -197,6 +257,8 @@ def id_token_claims(
         c["email"] = user.mail or user.upn
     if auth_time:
         c["auth_time"] = int(auth_time)
+    holder = Holder(tenant, user, 2, sid, auth_time)
+    c.update(optional_claims(tenant.app(client_id), "id", holder))  # the client's own
     return {k: v for k, v in c.items() if v is not None}
 
 
@@ -218,10 +280,22 @@ def _signed(
     return sign(token.claims, token.key, header_nonce=header_nonce)
 
 
+# Entra's default access-token lifetime: "a random value ranging between 60-90 minutes"
+# (configurable-token-lifetimes), drawn for each token.
+DEFAULT_ACCESS_LIFETIME = (3600, 5400)
+
+
+def access_token_lifetime(tenant: Tenant) -> int:
+    """The tenant's fixed access-token lifetime, else Entra's random 60-90 minutes."""
+    fixed = tenant.lifetimes.access_token
+    return fixed if fixed is not None else secrets.SystemRandom().randint(*DEFAULT_ACCESS_LIFETIME)
+
+
 def mint_access_token(ctx: Context, s: Subject, *, lifetime: int | None = None) -> tuple[str, int]:
-    """Sign an access token with the tenant's active key; returns (token, expires_in)."""
+    """Sign an access token with the tenant's active key; returns (token, expires_in), the
+    lifetime ``exp`` states, so ``expires_in`` and ``ext_expires_in`` agree with it."""
     now = ctx.now()
-    lifetime = lifetime or s.tenant.lifetimes.access_token
+    lifetime = lifetime or access_token_lifetime(s.tenant)
     claims = access_token_claims(ctx, s, now, lifetime)
     key = ctx.ring(s.tenant.id).signing_key(now)
     token = _signed(

@@ -53,7 +53,7 @@ class Context:
 
     def tenant(self, id_or_domain: str) -> Tenant:
         """The tenant a path names, or Entra's AADSTS90002 answer."""
-        tenant = self.directory.tenant(id_or_domain) or self.controls.runtime_tenant(id_or_domain)
+        tenant = self.directory.view(id_or_domain) or self.controls.runtime_tenant(id_or_domain)
         if tenant is None:
             raise InvalidRequest(
                 90002,

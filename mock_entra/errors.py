@@ -102,6 +102,36 @@ class AccessDenied(OAuthError):
     error = "access_denied"
 
 
+class AuthorizationPending(OAuthError):
+    """RFC 8628 §3.5: the user has not finished on the verification page yet."""
+
+    error = "authorization_pending"
+
+
+class SlowDown(OAuthError):
+    """RFC 8628 §3.5: still pending, and the device polls faster than ``interval``."""
+
+    error = "slow_down"
+
+
+class AuthorizationDeclined(OAuthError):
+    """Entra's device code flow: "The end user denied the authorization request"."""
+
+    error = "authorization_declined"
+
+
+class BadVerificationCode(OAuthError):
+    """Entra's device code flow: "The device_code sent to the /token endpoint wasn't recognized"."""
+
+    error = "bad_verification_code"
+
+
+class ExpiredToken(OAuthError):
+    """RFC 8628 §3.5: the ``device_code`` expired (``expires_in``)."""
+
+    error = "expired_token"
+
+
 class ServerError(OAuthError):
     error = "server_error"
     status = 500

@@ -146,13 +146,9 @@ class Registrations:
         }
 
     def redirects(self, app: Application) -> dict[str, Any]:
-        """Redirect URIs, post-logout URLs among them.
-
-        Entra redirects after sign-out only to a registered redirect URI
-        (https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#send-a-sign-out-request),
-        so the post-logout URLs are registered as redirect URIs too.
-        """
-        uris = list(dict.fromkeys([*app.redirect_uris, *app.post_logout_redirect_uris]))
+        """Redirect URIs, where sign-out returns among them (the tenant file lists them
+        together, as Entra does: v2-protocols-oidc#send-a-sign-out-request)."""
+        uris = list(app.redirect_uris)
         web = [] if app.public_client else uris
         return {
             "isFallbackPublicClient": app.public_client,
@@ -172,16 +168,18 @@ class Registrations:
              "displayName": r.value, "description": r.description or r.value, "isEnabled": True}
             for r in app.app_roles
         ]  # fmt: skip
-        # The tenant file's optional claims are access-token claims (idtyp is one):
         # https://learn.microsoft.com/entra/identity-platform/optional-claims-reference
-        claims = [{"name": c, "essential": False} for c in app.optional_claims]
+        claims = {
+            kind: [c.manifest() for c in app.optional_claims if c.token == token]
+            for kind, token in (("accessToken", "access"), ("idToken", "id"))
+        }
         return {
             "signInAudience": app.sign_in_audience,
             "identifierUris": self.identifier_uris(app),
             "api": self.api(app),
             "appRoles": roles,
             **self.redirects(app),
-            "optionalClaims": {"accessToken": claims, "idToken": [], "saml2Token": []},
+            "optionalClaims": {**claims, "saml2Token": []},
             "groupMembershipClaims": app.group_membership_claims,
             "requiredResourceAccess": self.required_access(app),
         }

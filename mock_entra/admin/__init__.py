@@ -1,4 +1,5 @@
-"""Test control for the mock: faults, runtime tenants, clock offsets, request log, keys.
+"""Test control for the mock: faults, runtime tenants, clock offsets, request log, keys,
+revoked sign-in sessions (``sign_in_sessions``).
 
 Everything here lives in the shared store, so every worker process sees the same
 state. The protocol code knows nothing of this package: it receives the controls

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment, FileSystemLoader
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from mock_entra.authorize.redirect_uris import with_root_path
 from mock_entra.authorize.request import Target
 from mock_entra.context import Context
 from mock_entra.errors import OAuthError
@@ -26,6 +27,8 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
 REQUEST_ID_HEADER = "X-Mock-Entra-Request-Id"
 ERROR_HEADER = "X-Mock-Entra-Error"
+# The end of a device code sign-in: ``approved`` or ``declined`` (tests read it, not words).
+DEVICE_HEADER = "X-Mock-Entra-Device"
 
 
 def render(
@@ -71,18 +74,34 @@ def error_page(ctx: Context, err: OAuthError, tenant_name: str = "") -> HTMLResp
     )
 
 
+def device_done(tenant_name: str, app_name: str, *, approved: bool) -> HTMLResponse:
+    """The last page of a device code sign-in: the device may go on, or it was cancelled."""
+    return render(
+        "device_done.html",
+        headers={DEVICE_HEADER: "approved" if approved else "declined"},
+        tenant_name=tenant_name,
+        app_name=app_name,
+        approved=approved,
+    )
+
+
 def _with_query(uri: str, fields: Iterable[tuple[str, str]]) -> str:
     return uri + ("&" if "?" in uri else "?") + urlencode(list(fields))
 
 
 def respond(target: Target, params: dict[str, str | None]) -> Response:
-    """Send ``params`` to the verified redirect_uri in its response_mode (None values left out)."""
+    """Send ``params`` to the verified redirect_uri in its response_mode (None values left out).
+
+    A redirect URI without a path gets one (``/``) in query and fragment responses, as
+    Entra's (reply-url doc: "returned with a trailing slash").
+    """
     fields = [(k, v) for k, v in params.items() if v is not None]
     if target.response_mode == "form_post":
         return render("form_post.html", action=target.redirect_uri, fields=fields)
+    uri = with_root_path(target.redirect_uri)
     if target.response_mode == "fragment":
-        return RedirectResponse(target.redirect_uri + "#" + urlencode(fields), status_code=302)
-    return RedirectResponse(_with_query(target.redirect_uri, fields), status_code=302)
+        return RedirectResponse(uri + "#" + urlencode(fields), status_code=302)
+    return RedirectResponse(_with_query(uri, fields), status_code=302)
 
 
 def error_redirect(ctx: Context, target: Target, err: OAuthError) -> Response:

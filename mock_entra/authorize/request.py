@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from entra_kit.ids import is_guid
+from mock_entra.authorize import redirect_uris
 from mock_entra.errors import (
     InvalidRequest,
     OAuthError,
@@ -78,6 +79,11 @@ class AuthorizeRequest:
     claims: str | None = None
     max_age: int | None = None
     version: int = 2
+    # Set when the sign-in answers a device code (its verification page), not a redirect.
+    device_code: str | None = None
+    # The multi-tenant alias the request came through (organizations, common); ``tenant``
+    # is then the app's home tenant until the user signs in, and theirs afterwards.
+    authority: str | None = None
 
     @property
     def target(self) -> Target:
@@ -110,9 +116,13 @@ def check_client(tenant: Tenant, params: dict[str, str]) -> Application:
 
 
 def check_redirect_uri(app: Application, params: dict[str, str]) -> str:
-    """AADSTS50011: exact match against the registered list (A1), never a prefix match."""
+    """AADSTS50011: exact match against the registered list (A1), never a prefix match.
+
+    A loopback URI matches on any port (``redirect_uris.registered``, Entra's
+    "localhost exceptions"): the code goes to the port the client listens on.
+    """
     redirect_uri = _required(params, "redirect_uri")
-    if redirect_uri not in app.redirect_uris:
+    if not redirect_uris.registered(redirect_uri, app.redirect_uris):
         raise InvalidRequest(
             50011,
             f"The redirect URI '{redirect_uri[:256]}' specified in the request does not "

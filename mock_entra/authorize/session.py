@@ -51,6 +51,20 @@ def for_tenant(ctx: Context, request: Request, tenant: Tenant) -> tuple[SsoSessi
     return (session, user) if user is not None else None
 
 
+def for_request(
+    ctx: Context, request: Request, tenant: Tenant, *, anywhere: bool = False
+) -> tuple[Tenant, SsoSession, User] | None:
+    """The session's tenant, the session and its user: in ``tenant``, or (``anywhere``,
+    a multi-tenant authority) in any tenant of the tenant file."""
+    if not anywhere:
+        found = for_tenant(ctx, request, tenant)
+        return (tenant, *found) if found else None
+    sess = load(ctx, request)
+    home = ctx.directory.view(sess.tenant) if sess else None
+    user = home.user(sess.user) if home and sess else None
+    return (home, sess, user) if home and sess and user else None
+
+
 def end(ctx: Context, request: Request) -> None:
     sid = _cookie_sid(request)
     if sid:

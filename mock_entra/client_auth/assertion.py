@@ -75,7 +75,9 @@ def _check_certificate_claims(attempt: Attempt, claims: dict[str, Any]) -> None:
     endpoint = attempt.token_endpoint
     audiences = {endpoint, endpoint.replace("/oauth2/v2.0/token", "/oauth2/token")}
     aud = claims.get("aud")
-    if aud not in audiences and not (isinstance(aud, list) and audiences & set(aud)):
+    # RFC 7519 §4.1.3: one string or an array of them; Entra accepts an array naming it.
+    named = aud if isinstance(aud, list) else [aud]
+    if not any(isinstance(a, str) and a in audiences for a in named):
         raise InvalidClient(
             70002,
             "Error validating credentials. The provided value for the input parameter 'client_assertion' is not valid: "

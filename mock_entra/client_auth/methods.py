@@ -5,6 +5,12 @@ The first method the request used authenticates it (authlib's
 secret in the body, then in a Basic header, then a client assertion (a federated
 credential's, else a certificate's), and last no credential at all, which only a
 public client may use on the grants that allow it.
+
+A public client presents no credential at all: one that sends a secret or an
+assertion is refused with ``invalid_client`` AADSTS700025, as Entra answers
+(reference-error-codes: InvalidClientPublicClientWithCredential; captured in
+MicrosoftDocs/azure-docs#96567, harishkrupo/oauth2ms#19). A confidential client that
+sends none gets AADSTS7000218 (captured in Azure/azure-sdk-for-go#22386).
 """
 
 from __future__ import annotations
@@ -49,6 +55,18 @@ METHODS: tuple[AuthMethod, ...] = (
 )
 
 
+def _presents_credential(params: Mapping[str, str]) -> bool:
+    return bool(params.get("client_secret") or params.get("client_assertion"))
+
+
+def public_client_with_credential() -> InvalidClient:
+    """AADSTS700025 (InvalidClientPublicClientWithCredential)."""
+    return InvalidClient(
+        700025,
+        "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
+    )
+
+
 def authenticate(
     ctx: Context,
     tenant: Tenant,
@@ -69,6 +87,8 @@ def authenticate(
     app = tenant.app(client_id)
     if app is None:
         raise unknown_client(client_id, tenant.display_name or tenant.domain)
+    if app.public_client and (basic or _presents_credential(params)):
+        raise public_client_with_credential()
     attempt = Attempt(ctx, tenant, app, params, basic, token_endpoint, allow_public)
     for method in METHODS:
         if method.used(attempt):

@@ -10,14 +10,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from mock_entra import pkce
-from mock_entra.claims import public_sid
 from mock_entra.context import Context
 from mock_entra.errors import InvalidGrant
 from mock_entra.grants.base import Grant
 from mock_entra.grants.consumable import Consumable, redeem
-from mock_entra.grants.delegated import delegated_grant, first_refresh_token, user_token_response
+from mock_entra.grants.delegated import (
+    delegated_grant,
+    first_refresh_token,
+    interactive_sign_in,
+    user_token_response,
+)
 from mock_entra.grants.request import TokenRequest
-from mock_entra.policies import interactive_amr
 from mock_entra.records.codes import AuthorizationCode, CodeFamily
 from mock_entra.records.refresh_tokens import RefreshToken, SignIn
 from mock_entra.scopes import parse_scopes
@@ -114,14 +117,6 @@ def check_pkce(code: AuthorizationCode, verifier: str | None) -> None:
         )
 
 
-def _sign_in(code: AuthorizationCode, mfa_policy_applies: bool) -> SignIn:
-    """The interactive sign-in behind the code, as its tokens state it."""
-    amr, acrs = interactive_amr(code.claims, list(code.amr) or ["pwd"])
-    if mfa_policy_applies:
-        amr = sorted({*amr, "mfa"})  # the interactive sign-in performed what the policy wants
-    return SignIn(public_sid(code.sid), code.auth_time, tuple(amr), tuple(acrs))
-
-
 def handle(req: TokenRequest) -> dict[str, Any]:
     code = redeem(req, CODE)
     check_redirect_uri(req, code)
@@ -134,11 +129,23 @@ def handle(req: TokenRequest) -> dict[str, Any]:
     # Remembered even without a refresh token: a replay must find what there is to revoke.
     family = RefreshToken.new_family()
     CodeFamily.remember(req.ctx.store, code.key, family, req.ctx.now())
-    client_id = req.client.app.client_id
-    mfa = any(p.applies(delegation.resource, user, client_id) for p in req.tenant.mfa_policies)
-    sign_in = _sign_in(code, mfa)
+    sign_in = interactive_sign_in(
+        req, delegation, SignIn(code.sid, code.auth_time, code.amr), code.claims
+    )
     refresh = first_refresh_token(req, delegation, sign_in, family)
     return user_token_response(req, delegation, sign_in, refresh, nonce=code.nonce)
 
 
-GRANT = Grant(GRANT_TYPE, handle, public_clients=True, precheck=precheck, scope_of=scope_of)
+def tenant_of(ctx: Context, params: Mapping[str, str]) -> str | None:
+    code = params.get("code") or ""
+    return AuthorizationCode.tenant_of(ctx.store, code) if _CODE.match(code) else None
+
+
+GRANT = Grant(
+    GRANT_TYPE,
+    handle,
+    public_clients=True,
+    precheck=precheck,
+    scope_of=scope_of,
+    tenant_of=tenant_of,
+)

@@ -18,6 +18,8 @@ from mock_entra.tenant.model import Tenant
 Precheck = Callable[[Context, Tenant, Mapping[str, str]], None]
 Handler = Callable[[TokenRequest], dict[str, Any]]
 ScopeOf = Callable[[Context, Mapping[str, str]], str | None]
+# The tenant the request's grant material (a code, a refresh token ...) belongs to.
+TenantOf = Callable[[Context, Mapping[str, str]], str | None]
 
 
 def no_precheck(ctx: Context, tenant: Tenant, params: Mapping[str, str]) -> None:
@@ -29,13 +31,20 @@ def scope_parameter(ctx: Context, params: Mapping[str, str]) -> str | None:
     return params.get("scope")
 
 
+def no_tenant(ctx: Context, params: Mapping[str, str]) -> str | None:
+    """Nothing in the request names a tenant: the client's home tenant serves it."""
+    return None
+
+
 @dataclass(frozen=True)
 class Grant:
     grant_type: str
     handle: Handler
-    # May a public client (an app with no credential) use it? Entra: code and refresh only.
+    # May a public client (an app with no credential) use it? Entra: code, refresh, device code.
     public_clients: bool = False
     # Checks that run before client authentication, so their answer comes first.
     precheck: Precheck = no_precheck
     # The scopes it will issue for, read without using anything up (the ``resource`` check).
     scope_of: ScopeOf = scope_parameter
+    # Through /organizations or /common, the tenant comes from what the request redeems.
+    tenant_of: TenantOf = no_tenant

@@ -1,8 +1,11 @@
-"""The life cycle every grant that redeems a one-time record shares (codes, refresh tokens).
+"""The life cycle every grant that redeems a record shares (codes, refresh tokens).
 
-Find and use it up atomically; a replay revokes the refresh-token family its first
-use began (RFC 6749 §10.5, RFC 9700 §4.14.2); an expired one and an unknown one
-get their own answers; then the record must belong to this tenant and client.
+Find it and, when it is one-time, use it up atomically; a replay revokes the
+refresh-token family its first use began (RFC 6749 §10.5, RFC 9700 §4.14.2); an
+expired one and an unknown one get their own answers; then the record must belong
+to this tenant and client. Codes are always one-time; Entra's refresh tokens are
+not ("Refresh tokens aren't revoked when used", v2-oauth2-auth-code-flow), unless
+the tenant's ``refresh_tokens.strict_rotation`` policy makes them so.
 node-oidc-provider's ``lib/helpers/grant_common.js`` (``findGrantSource``,
 ``consumeGrantSource``) is the model; here the use comes first, so that two
 workers redeeming the same code at once cannot both pass the checks.
@@ -19,9 +22,15 @@ from mock_entra.grants.delegated import malformed_grant
 from mock_entra.grants.request import TokenRequest
 from mock_entra.records.base import GrantSource, Outcome
 from mock_entra.records.refresh_tokens import RefreshToken
+from mock_entra.tenant.model import Tenant
 
 R = TypeVar("R", bound=GrantSource)
 ErrorFactory = Callable[[], OAuthError]
+
+
+def always_one_time(tenant: Tenant) -> bool:
+    """Authorization codes: "single use" whatever the tenant (RFC 6749 §4.1.2)."""
+    return True
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,8 @@ class Consumable(Generic[R]):
     expired: ErrorFactory
     other_tenant: ErrorFactory
     other_client: ErrorFactory
+    # Whether presenting the record uses it up, in this tenant.
+    one_time: Callable[[Tenant], bool] = always_one_time
 
 
 def redeem(req: TokenRequest, grant: Consumable[R]) -> R:
@@ -43,7 +54,8 @@ def redeem(req: TokenRequest, grant: Consumable[R]) -> R:
     if not grant.well_formed(key):
         raise malformed_grant()
     store = req.ctx.store
-    found = grant.record.redeem(store, key, req.ctx.now())
+    use = grant.record.redeem if grant.one_time(req.tenant) else grant.record.present
+    found = use(store, key, req.ctx.now())
     record = found.record
     if found.outcome is Outcome.REPLAYED and record is not None:
         family = record.issued_family(store)

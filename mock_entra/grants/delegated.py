@@ -5,16 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from entra_kit.microsoft_apps import GRAPH_APP_ID
 from mock_entra.claims import (
     Subject,
     client_info,
     id_token_claims,
     mint_access_token,
     mint_id_token,
+    public_sid,
 )
 from mock_entra.consent import consented_scopes
 from mock_entra.errors import InvalidGrant
 from mock_entra.grants.request import TokenRequest
+from mock_entra.policies import interactive_amr
 from mock_entra.records.refresh_tokens import RefreshToken, SignIn
 from mock_entra.scopes import RequestedScopes, granted_delegated, response_scope
 from mock_entra.tenant.model import Application, User
@@ -65,6 +68,24 @@ def delegated_grant(req: TokenRequest, scopes: RequestedScopes, user: User) -> D
     return Delegation(user, scopes, resource, granted)
 
 
+def interactive_sign_in(
+    req: TokenRequest, delegation: Delegation, session: SignIn, claims: str | None
+) -> SignIn:
+    """The interactive sign-in behind a code or a device code, as its tokens state it.
+
+    ``session`` carries the browser session's id (the cookie's, made public here), time
+    and methods. The mock's sign-in page stands for whatever the request's ``claims``
+    challenge asked, and for the MFA a policy on the resource wants.
+    """
+    amr, acrs = interactive_amr(claims, list(session.amr) or ["pwd"])
+    client_id = req.client.app.client_id
+    if any(
+        p.applies(delegation.resource, delegation.user, client_id) for p in req.tenant.mfa_policies
+    ):
+        amr = sorted({*amr, "mfa"})
+    return SignIn(public_sid(session.sid), session.auth_time, tuple(amr), tuple(acrs))
+
+
 def first_refresh_token(
     req: TokenRequest, delegation: Delegation, sign_in: SignIn, family: str | None = None
 ) -> RefreshToken | None:
@@ -80,6 +101,20 @@ def first_refresh_token(
     )
 
 
+def token_scopes(delegation: Delegation) -> tuple[str, ...]:
+    """``scp``: the granted scopes; a Microsoft Graph token also names the OIDC ones asked for.
+
+    ``openid``, ``profile`` and ``email`` are Microsoft Graph's delegated permissions, and
+    Graph's UserInfo endpoint requires ``openid`` in the token (userinfo doc,
+    "Permissions"); ``offline_access`` asks for a refresh token, not for Graph.
+    """
+    if delegation.resource.client_id != GRAPH_APP_ID:
+        return delegation.granted
+    oidc = delegation.scopes.oidc
+    first = tuple(s for s in ("openid", "profile") if s in oidc)
+    return (*first, *delegation.granted, *(("email",) if "email" in oidc else ()))
+
+
 def _access_token(req: TokenRequest, delegation: Delegation, sign_in: SignIn) -> tuple[str, int]:
     user, resource = delegation.user, delegation.resource
     subject = Subject(
@@ -87,7 +122,7 @@ def _access_token(req: TokenRequest, delegation: Delegation, sign_in: SignIn) ->
         client_id=req.client.app.client_id,
         resource=resource,
         user=user,
-        scopes=delegation.granted,
+        scopes=token_scopes(delegation),
         roles=tuple(r.role for r in user.app_roles if resource.answers_to(r.app)),
         amr=sign_in.amr,
         client_acr=req.client.acr,

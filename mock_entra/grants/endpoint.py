@@ -8,12 +8,46 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from mock_entra import authorities
+from mock_entra.client_auth.credentials import basic_credentials
 from mock_entra.client_auth.methods import authenticate
 from mock_entra.context import Context
+from mock_entra.errors import missing_parameter
 from mock_entra.grants.registry import grant_for
 from mock_entra.grants.request import TokenRequest, token_parameters
 from mock_entra.resource_indicator import check_resource
 from mock_entra.tenant.model import Tenant
+
+
+def token_tenant(
+    ctx: Context, segment: str, form: Mapping[str, str], authorization: str | None
+) -> tuple[Tenant, str]:
+    """The tenant a token request is served in, and the path's tenant (for its endpoint URL).
+
+    Through ``/organizations`` or ``/common`` the tenant is the one the grant material
+    belongs to (a code, a refresh token, a device code: the user's; an OBO assertion's
+    ``tid``); with none (client credentials) the app's home tenant, where Entra "will try
+    to guess" one (AzureAD/microsoft-authentication-library-for-js#5567, MSAL.NET#1384).
+    """
+    name = authorities.alias(segment)
+    if name is None:
+        tenant = ctx.tenant(segment)
+        return tenant, tenant.id
+    grant = grant_for(form.get("grant_type"))
+    client_id = form.get("client_id") or _basic_client(authorization)
+    if not client_id:
+        raise missing_parameter("client_id")
+    home = authorities.registration(ctx, name, client_id).home
+    tid = grant.tenant_of(ctx, form)
+    return (ctx.tenant(tid) if tid and ctx.directory.tenant(tid) else home), name
+
+
+def _basic_client(authorization: str | None) -> str:
+    try:
+        basic = basic_credentials(authorization)
+    except ValueError:
+        return ""
+    return basic[0] if basic else ""
 
 
 def token_response(
@@ -23,11 +57,14 @@ def token_response(
     authorization: str | None,
     *,
     v1: bool,
+    authority: str = "",
 ) -> dict[str, Any]:
     """The token response body for a parsed form; an ``OAuthError`` for any refusal.
 
     The v2 endpoint holds a ``resource`` to Entra's rule (``resource_indicator``) once
     the client is known and before the grant uses up its code or refresh token.
+    ``authority``: the path's tenant (an alias, or ``tenant.id`` by default), the
+    token endpoint a client assertion must name.
     """
     grant = grant_for(form.get("grant_type"))
     params = token_parameters(form, v1=v1)
@@ -38,7 +75,7 @@ def token_response(
         tenant,
         params,
         authorization,
-        token_endpoint=ctx.endpoint(tenant.id, path),
+        token_endpoint=ctx.endpoint(authority or tenant.id, path),
         allow_public=grant.public_clients,
     )
     if not v1:

@@ -9,9 +9,12 @@ https://learn.microsoft.com/entra/identity-platform/v2-oauth2-on-behalf-of-flow
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from entra_kit.jose import peek_jwt
+from entra_kit.jose import peek_claims, peek_jwt
+from mock_entra.claims import amr_of
+from mock_entra.context import Context
 from mock_entra.errors import InvalidGrant, InvalidRequest
 from mock_entra.grants.base import Grant
 from mock_entra.grants.delegated import delegated_grant, first_refresh_token, user_token_response
@@ -112,7 +115,7 @@ def handle(req: TokenRequest) -> dict[str, Any]:
     assert scopes.resource is not None
     check_required_access(req.client.app, scopes.resource)
     delegation = delegated_grant(req, scopes, user)
-    amr = claims.get("amr") or []
+    amr = amr_of(claims)  # v1: its amr; v2 access tokens keep it in aio
     check_mfa(req.tenant, delegation.resource, user, req.client.app.client_id, amr)
     # The middle tier acts within the user's sign-in: the assertion's session and methods.
     sign_in = SignIn(
@@ -122,4 +125,10 @@ def handle(req: TokenRequest) -> dict[str, Any]:
     return user_token_response(req, delegation, sign_in, refresh)
 
 
-GRANT = Grant(GRANT_TYPE, handle)
+def tenant_of(ctx: Context, params: Mapping[str, str]) -> str | None:
+    """The user's tenant: the assertion's ``tid`` (read, not trusted: the handler verifies)."""
+    tid = peek_claims(params.get("assertion")).get("tid")
+    return tid if isinstance(tid, str) else None
+
+
+GRANT = Grant(GRANT_TYPE, handle, tenant_of=tenant_of)

@@ -1,9 +1,11 @@
 """Redeem a refresh token (RFC 6749 section 6), for the same or another resource.
 
 Entra's refresh tokens are multi-resource: one from a sign-in gets tokens for any
-consented resource. Rotation: each use issues its successor in the same family;
-presenting a used one again is treated as theft and revokes the whole family
-(RFC 9700 4.14.2).
+consented resource. Each use answers with a successor in the same family, and the
+token used stays good: "Refresh tokens aren't revoked when used to acquire new
+access tokens" (v2-oauth2-auth-code-flow#refresh-the-access-token). A tenant whose
+``refresh_tokens.strict_rotation`` policy is on makes them one-time instead: a second
+use is treated as theft and revokes the whole family (RFC 9700 §4.14.2).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ REFRESH_TOKEN = Consumable(
         70000,
         "The provided value for the 'refresh_token' is not valid: it was issued to another client.",
     ),
+    one_time=lambda tenant: tenant.refresh_tokens.strict_rotation,
 )
 
 
@@ -71,4 +74,10 @@ def scope_of(ctx: Context, params: Mapping[str, str]) -> str:
     return params.get("scope") or DEFAULT_SCOPE
 
 
-GRANT = Grant(GRANT_TYPE, handle, public_clients=True, scope_of=scope_of)
+def tenant_of(ctx: Context, params: Mapping[str, str]) -> str | None:
+    token = params.get("refresh_token") or ""
+    found = RefreshToken.peek(ctx.store, token) if _RT.match(token) else None
+    return found.tenant if found else None
+
+
+GRANT = Grant(GRANT_TYPE, handle, public_clients=True, scope_of=scope_of, tenant_of=tenant_of)

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from mock_entra.errors import UnsupportedGrantType, missing_parameter
-from mock_entra.grants import authorization_code, client_credentials, on_behalf_of, refresh_token
+from mock_entra.grants import (
+    authorization_code,
+    client_credentials,
+    device_code,
+    on_behalf_of,
+    refresh_token,
+)
 from mock_entra.grants.base import Grant
 
 GRANTS: tuple[Grant, ...] = (
@@ -11,6 +17,7 @@ GRANTS: tuple[Grant, ...] = (
     refresh_token.GRANT,
     client_credentials.GRANT,
     on_behalf_of.GRANT,
+    device_code.GRANT,
 )
 _BY_TYPE = {grant.grant_type: grant for grant in GRANTS}
 

@@ -103,6 +103,16 @@ class Record:
         if consumed.value is not None:
             outcome = Outcome.REPLAYED if consumed.replayed else Outcome.USED
             return Redemption(outcome, cls.from_value(key, consumed.value))
+        return cls._not_live(store, key)
+
+    @classmethod
+    def present(cls, store: Store, key: str, now: float) -> Redemption[Self]:
+        """Look a reusable record up and leave it as it is: ``LIVE``, ``EXPIRED`` or ``UNKNOWN``."""
+        found = cls.find(store, key, now)
+        return Redemption(Outcome.LIVE, found) if found is not None else cls._not_live(store, key)
+
+    @classmethod
+    def _not_live(cls, store: Store, key: str) -> Redemption[Self]:
         if store.peek(cls.KIND, key) is not None:
             return Redemption(Outcome.EXPIRED)
         return Redemption(Outcome.UNKNOWN)
@@ -128,6 +138,7 @@ class Outcome(Enum):
     """What presenting a one-time record found."""
 
     USED = "used"  # live: used up now, by this caller
+    LIVE = "live"  # live, and left so: a reusable record (Entra's refresh tokens)
     REPLAYED = "replayed"  # used up before (RFC 6749 §10.5: revoke what it issued)
     EXPIRED = "expired"
     UNKNOWN = "unknown"  # never issued (or forgotten by a reset)
@@ -138,7 +149,7 @@ R = TypeVar("R", bound=Record)
 
 @dataclass(frozen=True)
 class Redemption(Generic[R]):
-    """``record`` is set for ``USED`` and ``REPLAYED``."""
+    """``record`` is set for ``USED``, ``LIVE`` and ``REPLAYED``."""
 
     outcome: Outcome
     record: R | None = None

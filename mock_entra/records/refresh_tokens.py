@@ -1,8 +1,9 @@
-"""Refresh tokens (store kind ``rt``): one-time, rotated, revoked by family.
+"""Refresh tokens (store kind ``rt``): rotated, revoked by family.
 
 Entra's refresh tokens are multi-resource and opaque. Each use issues a successor in
-the same family (:meth:`RefreshToken.rotate`); presenting a used one again is
-treated as theft and revokes the whole family (RFC 9700 §4.14.2).
+the same family (:meth:`RefreshToken.rotate`) and leaves the used one good; under a
+tenant's strict-rotation policy a token is one-time, and presenting a used one again
+is treated as theft and revokes the whole family (RFC 9700 §4.14.2).
 https://learn.microsoft.com/entra/identity-platform/refresh-tokens
 """
 
@@ -37,7 +38,7 @@ class RefreshToken(GrantSource):
 
     user: str  # oid
     family: str
-    revoked: bool = False  # a field here: a replay revokes the whole family
+    revoked: bool = False  # a field here: a replay or an admin revokes the whole family
     sid: str | None = None
     auth_time: float | None = None
     amr: tuple[str, ...] = ("pwd",)
@@ -94,3 +95,14 @@ class RefreshToken(GrantSource):
     def revoke_family(cls, store: Store, family: str) -> int:
         """Revoke every token of ``family`` (a replay: RFC 6749 §10.5, RFC 9700 §4.14.2)."""
         return store.update_where(cls.KIND, "family", family, {"revoked": True})
+
+    @classmethod
+    def revoke_user(cls, store: Store, tenant: str, user: str, now: float) -> int:
+        """Revoke every live token issued for the user ``user`` (oid) of ``tenant``, to every
+        client (Graph's ``revokeSignInSessions``): their families, so also the successors."""
+        families = {
+            value["family"]
+            for _, value in store.items(cls.KIND, now)
+            if value.get("tenant") == tenant and value.get("user") == user
+        }
+        return sum(cls.revoke_family(store, family) for family in families)

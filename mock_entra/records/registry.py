@@ -6,6 +6,7 @@ from mock_entra.records.assertions import AssertionId
 from mock_entra.records.base import Record
 from mock_entra.records.codes import AuthorizationCode, CodeFamily
 from mock_entra.records.consents import UserConsent
+from mock_entra.records.device_codes import DeviceAuthorization, DevicePoll, UserCode
 from mock_entra.records.pending import PendingAuthorization
 from mock_entra.records.refresh_tokens import RefreshToken
 from mock_entra.records.sessions import SsoSession
@@ -18,4 +19,7 @@ RECORD_KINDS: tuple[type[Record], ...] = (
     PendingAuthorization,
     UserConsent,
     AssertionId,
+    DeviceAuthorization,
+    UserCode,
+    DevicePoll,
 )

@@ -33,6 +33,18 @@ class SsoSession(Record):
         return self.key
 
     @classmethod
+    def end_all_of(cls, store: Store, tenant: str, user: str, now: float) -> int:
+        """End every browser session of the user ``user`` (oid) in ``tenant``; how many."""
+        ended = [
+            key
+            for key, value in store.items(cls.KIND, now)
+            if value.get("tenant") == tenant and value.get("user") == user
+        ]
+        for key in ended:
+            cls.forget(store, key)
+        return len(ended)
+
+    @classmethod
     def start(cls, store: Store, tenant: str, user: str, now: float) -> SsoSession:
         """A new session with a fresh id (a fresh id on every sign-in: no fixation)."""
         session = cls(secrets.token_urlsafe(32), tenant, user, now)

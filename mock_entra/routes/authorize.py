@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
+from dataclasses import replace
 
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from mock_entra.authorize import flow, pages, session
+from mock_entra.authorize import device, flow, pages, session
 from mock_entra.authorize.params import read_params
 from mock_entra.authorize.request import AuthorizeRequest, Redirectable, Untrusted, validate
 from mock_entra.consent import grant_user_consent
@@ -31,6 +32,14 @@ from mock_entra.errors import (
     OAuthError,
 )
 from mock_entra.records.pending import Auth, PendingAuthorization
+from mock_entra.routes.sign_in_pages import (
+    WRONG_PASSWORD,
+    app_name,
+    consent_page,
+    sign_in_page,
+    tenant_name,
+    unknown_user,
+)
 from mock_entra.scopes import DEFAULT, parse_scopes
 from mock_entra.tenant.model import Tenant, User
 
@@ -39,20 +48,8 @@ router = APIRouter(tags=["authorize"])
 # What a browser-facing route does once the tenant and parameters are read.
 BrowserAction = Callable[[Context, Request, Tenant, dict[str, str]], Response]
 
-WRONG_PASSWORD = (
-    "AADSTS50126: Error validating credentials due to invalid username or password. "
-    "Your account or password is incorrect."
-)
 
-
-def _unknown_user(tenant: Tenant) -> str:
-    return (
-        f"AADSTS50034: The user account does not exist in the {tenant.domain} directory. "
-        "To sign into this application, the account must be added to the directory."
-    )
-
-
-def _flow_expired() -> InvalidRequest:
+def flow_expired() -> InvalidRequest:
     return InvalidRequest(
         50089, "Authentication failed due to flow token expired. Sign in again from the app."
     )
@@ -71,57 +68,36 @@ async def _tenant_and_params(
         return pages.error_page(ctx, exc, t.display_name)
 
 
-# -- pages -----------------------------------------------------------------------------
-def _app_name(tenant: Tenant, req: AuthorizeRequest) -> str:
-    app = tenant.app(req.client_id)
-    return app.name if app else req.client_id
-
-
-def sign_in_page(
-    ctx: Context,
-    tenant: Tenant,
-    req: AuthorizeRequest,
-    request_id: str,
-    username: str = "",
-    error: str | None = None,
-    code: int | None = None,
-) -> Response:
-    headers = {pages.REQUEST_ID_HEADER: request_id}
-    if code is not None:
-        headers[pages.ERROR_HEADER] = f"invalid_grant AADSTS{code}"
-    return pages.render(
-        "sign_in.html",
-        headers=headers,
-        tenant_name=tenant.display_name or tenant.domain,
-        app_name=_app_name(tenant, req),
-        action=ctx.endpoint(tenant.id, "login"),
-        request_id=request_id,
-        users=tenant.users,
-        username=username,
-        error=error,
-        permissions=flow.permissions(tenant, req),
-    )
-
-
-def consent_page(
-    ctx: Context, tenant: Tenant, req: AuthorizeRequest, request_id: str, user: User
-) -> Response:
-    return pages.render(
-        "consent.html",
-        headers={pages.REQUEST_ID_HEADER: request_id},
-        tenant_name=tenant.display_name or tenant.domain,
-        app_name=_app_name(tenant, req),
-        action=ctx.endpoint(tenant.id, "consent"),
-        request_id=request_id,
-        user_upn=user.upn,
-        permissions=flow.permissions(tenant, req),
-    )
-
-
 # -- the flow ----------------------------------------------------------------------------
 def _issue(ctx: Context, tenant: Tenant, req: AuthorizeRequest, auth: Auth) -> Response:
+    if req.device_code is not None:  # the verification page: the device polls for tokens
+        return _device_done(ctx, tenant, req, auth)
     code = flow.issue_code(ctx, tenant, req, auth)
     return pages.code_response(req.target, code, session.session_state(auth.sid))
+
+
+def _device_done(
+    ctx: Context, tenant: Tenant, req: AuthorizeRequest, auth: Auth | None
+) -> Response:
+    """Approve the device code for ``auth`` (None: decline it); the page that ends the sign-in."""
+    try:
+        if auth is None:
+            device.decline(ctx, req)
+        else:
+            device.approve(ctx, req, auth)
+    except OAuthError as exc:  # expired, or answered in another window meanwhile
+        return pages.error_page(ctx, exc, tenant_name(tenant))
+    return pages.device_done(tenant_name(tenant), app_name(tenant, req), approved=auth is not None)
+
+
+def _not_consented(tenant: Tenant, req: AuthorizeRequest) -> InteractionRequired:
+    return InteractionRequired(
+        65001,
+        f"The user or administrator has not consented to use the application with ID "
+        f"'{req.client_id}' named '{app_name(tenant, req)}'. Send an interactive "
+        "authorization request for this user and resource.",
+        suberror="consent_required",
+    )
 
 
 def after_sign_in(
@@ -132,32 +108,26 @@ def after_sign_in(
     user: User,
     pending: PendingAuthorization | None,
 ) -> Response:
-    """Consent check, then the code (OIDC Core §3.1.2.4)."""
-    missing = flow.missing_consent(ctx, tenant, req, user)
+    """Consent check in the user's ``tenant``, then the code (OIDC Core §3.1.2.4)."""
+    req = replace(req, tenant=tenant.id)  # through an alias: the user's tenant from now on
+    try:
+        missing = flow.missing_consent(ctx, tenant, req, user)
+    except OAuthError as exc:  # the resource is not in the user's tenant (AADSTS500011)
+        return pages.error_redirect(ctx, req.target, exc)
     if missing or req.prompt == "consent":
         if req.prompt == "none":
-            return pages.error_redirect(
-                ctx,
-                req.target,
-                InteractionRequired(
-                    65001,
-                    f"The user or administrator has not consented to use the application "
-                    f"with ID '{req.client_id}' named '{_app_name(tenant, req)}'. Send an "
-                    "interactive authorization request for this user and resource.",
-                    suberror="consent_required",
-                ),
-            )
+            return pages.error_redirect(ctx, req.target, _not_consented(tenant, req))
         rid = flow.save(ctx, req, auth, pending)
         return consent_page(ctx, tenant, req, rid, user)
     if pending is not None and not flow.finish(ctx, pending.request_id):
-        return pages.error_page(ctx, _flow_expired(), tenant.display_name)
+        return pages.error_page(ctx, flow_expired(), tenant.display_name)
     return _issue(ctx, tenant, req, auth)
 
 
 def start(ctx: Context, request: Request, tenant: Tenant, req: AuthorizeRequest) -> Response:
     """SSO when the session allows it (OIDC Core §3.1.2.3), else the sign-in page."""
-    found = session.for_tenant(ctx, request, tenant)
-    if flow.needs_sign_in(req, found, ctx.now()):
+    found = session.for_request(ctx, request, tenant, anywhere=req.authority is not None)
+    if flow.needs_sign_in(req, (found[1], found[2]) if found else None, ctx.now()):
         if req.prompt == "none":
             return pages.error_redirect(
                 ctx,
@@ -165,11 +135,11 @@ def start(ctx: Context, request: Request, tenant: Tenant, req: AuthorizeRequest)
                 LoginRequired(50058, "A silent sign-in request was sent but no user is signed in."),
             )
         rid = flow.save(ctx, req)
-        selected = found[1].upn if found and req.prompt == "select_account" else ""
+        selected = found[2].upn if found and req.prompt == "select_account" else ""
         return sign_in_page(ctx, tenant, req, rid, username=selected or req.login_hint or "")
     assert found is not None  # needs_sign_in is True without a session
-    sess, user = found
-    return after_sign_in(ctx, tenant, req, Auth.of(sess), user, None)
+    user_tenant, sess, user = found
+    return after_sign_in(ctx, user_tenant, req, Auth.of(sess), user, None)
 
 
 def authorize(version: int) -> BrowserAction:
@@ -187,39 +157,56 @@ def authorize(version: int) -> BrowserAction:
     return action
 
 
-def login(ctx: Context, request: Request, tenant: Tenant, form: dict[str, str]) -> Response:
-    pending = flow.load(ctx, form.get("request_id"), tenant)
-    if pending is None:
-        return pages.error_page(ctx, _flow_expired(), tenant.display_name)
-    username = form.get("username", "")
-    user = flow.resolve_user(tenant, username)
-    if user is None:
+UserLookup = Callable[[str], tuple[Tenant, User] | None]
+
+
+def sign_in(
+    ctx: Context,
+    request: Request,
+    tenant: Tenant,
+    pending: PendingAuthorization,
+    form: dict[str, str],
+    find_user: UserLookup,
+) -> Response:
+    """The sign-in form of ``pending`` (``tenant``: the request's); ``find_user`` names the user."""
+    username = form.get("username", "")[:256]
+    found = find_user(username)
+    if found is None:
+        directory = pending.request.authority or tenant.domain
+        message = unknown_user(directory)
         return sign_in_page(
-            ctx,
-            tenant,
-            pending.request,
-            pending.request_id,
-            username[:256],
-            _unknown_user(tenant),
-            50034,
+            ctx, tenant, pending.request, pending.request_id, username, message, 50034
         )
+    user_tenant, user = found
     # Constant-time comparison: no timing oracle on the mock's passwords either.
     if not hmac.compare_digest(form.get("password", "").encode(), user.password.encode()):
         return sign_in_page(
-            ctx, tenant, pending.request, pending.request_id, username[:256], WRONG_PASSWORD, 50126
+            ctx, tenant, pending.request, pending.request_id, username, WRONG_PASSWORD, 50126
         )
     session.end(ctx, request)  # a fresh session id on every sign-in (no fixation)
-    sess = session.create(ctx, tenant, user)
-    response = after_sign_in(ctx, tenant, pending.request, Auth.of(sess), user, pending)
+    sess = session.create(ctx, user_tenant, user)
+    response = after_sign_in(ctx, user_tenant, pending.request, Auth.of(sess), user, pending)
     session.set_cookie(ctx, response, sess)
     return response
+
+
+def login(ctx: Context, request: Request, tenant: Tenant, form: dict[str, str]) -> Response:
+    pending = flow.load(ctx, form.get("request_id"), tenant)
+    if pending is None:
+        return pages.error_page(ctx, flow_expired(), tenant.display_name)
+
+    def in_tenant(username: str) -> tuple[Tenant, User] | None:
+        user = flow.resolve_user(tenant, username)
+        return (tenant, user) if user is not None else None
+
+    return sign_in(ctx, request, tenant, pending, form, in_tenant)
 
 
 def consent(ctx: Context, request: Request, tenant: Tenant, form: dict[str, str]) -> Response:
     """Accept records a user grant (then the code); decline is access_denied AADSTS65004 (A7)."""
     pending = flow.load(ctx, form.get("request_id"), tenant)
     if pending is None or pending.auth is None:
-        return pages.error_page(ctx, _flow_expired(), tenant.display_name)
+        return pages.error_page(ctx, flow_expired(), tenant.display_name)
     decision = form.get("decision")
     err: OAuthError
     if decision not in ("accept", "decline"):
@@ -228,7 +215,9 @@ def consent(ctx: Context, request: Request, tenant: Tenant, form: dict[str, str]
     req = pending.request
     user = tenant.user(pending.auth.user)
     if user is None or not flow.finish(ctx, pending.request_id):
-        return pages.error_page(ctx, _flow_expired(), tenant.display_name)
+        return pages.error_page(ctx, flow_expired(), tenant.display_name)
+    if decision == "decline" and req.device_code is not None:
+        return _device_done(ctx, tenant, req, None)
     if decision == "decline":
         err = AccessDenied(65004, "User declined to consent to access the app.")
         return pages.error_redirect(ctx, req.target, err)

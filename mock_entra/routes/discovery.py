@@ -5,8 +5,7 @@ one): in particular no ``code_challenge_methods_supported`` and no
 ``grant_types_supported``, which Entra does not publish (MCP clients special-case
 Entra for it: modelcontextprotocol/typescript-sdk#832, csharp-sdk#730; a strict
 2025-11-25 MCP client refuses to go on without the first). ``MOCK_ENTRA_DISCOVERY_EXTRAS``
-adds both, for experiments only. Every endpoint it names answers; the device code
-endpoint is left out until the mock serves it.
+adds both, for experiments only. Every endpoint it names answers.
 https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#fetch-the-openid-configuration-document
 """
 
@@ -19,9 +18,10 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 
 from entra_kit import issuers
+from mock_entra import authorities
 from mock_entra.context import Context, get_context
 from mock_entra.grants.registry import GRANTS
-from mock_entra.routes.advertised import USERINFO_PATH
+from mock_entra.routes.userinfo import USERINFO_PATH
 
 router = APIRouter(tags=["discovery"])
 
@@ -32,7 +32,10 @@ def _endpoint(base_url: str, tenant_id: str, path: str) -> str:
     return f"{base_url}/{tenant_id}/{path}"
 
 
-def _v2_document(base_url: str, tenant_id: str) -> dict[str, Any]:
+def _v2_document(base_url: str, tenant_id: str, issuer_tenant: str = "") -> dict[str, Any]:
+    """``tenant_id`` names the endpoints (a tenant's id, or an alias); ``issuer_tenant``
+    the issuer's tenant (the ``{tenantid}`` template for an alias)."""
+
     def ep(tid: str, path: str) -> str:
         return _endpoint(base_url, tid, path)
 
@@ -49,10 +52,11 @@ def _v2_document(base_url: str, tenant_id: str) -> dict[str, Any]:
         "id_token_signing_alg_values_supported": ["RS256"],
         "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
         "scopes_supported": ["openid", "profile", "email", "offline_access"],
-        "issuer": issuers.issuer_v2(base_url, tenant_id),
+        "issuer": issuers.issuer_v2(base_url, issuer_tenant or tenant_id),
         "request_uri_parameter_supported": False,
         "userinfo_endpoint": f"{base_url}{USERINFO_PATH}",
         "authorization_endpoint": ep(tenant_id, "oauth2/v2.0/authorize"),
+        "device_authorization_endpoint": ep(tenant_id, "oauth2/v2.0/devicecode"),
         "http_logout_supported": True,
         "frontchannel_logout_supported": True,
         "end_session_endpoint": ep(tenant_id, "oauth2/v2.0/logout"),
@@ -78,7 +82,7 @@ def _v2_document(base_url: str, tenant_id: str) -> dict[str, Any]:
             "email",
         ],
         "kerberos_endpoint": ep(tenant_id, "kerberos"),
-        "tenant_region_scope": "WW",
+        "tenant_region_scope": None if issuer_tenant else "WW",  # null in Entra's alias documents
         "cloud_instance_name": "microsoftonline.com",
         "cloud_graph_host_name": "graph.windows.net",
         "msgraph_host": "graph.microsoft.com",
@@ -97,8 +101,8 @@ def _extras(extras: bool, plain_pkce: bool) -> dict[str, Any]:
     }
 
 
-def _v1_document(base_url: str, tenant_id: str) -> dict[str, Any]:
-    doc = _v2_document(base_url, tenant_id)
+def _v1_document(base_url: str, tenant_id: str, issuer_tenant: str = "") -> dict[str, Any]:
+    doc = _v2_document(base_url, tenant_id, issuer_tenant)
 
     def ep(tid: str, path: str) -> str:
         return _endpoint(base_url, tid, path)
@@ -106,8 +110,9 @@ def _v1_document(base_url: str, tenant_id: str) -> dict[str, Any]:
     doc.update(
         token_endpoint=ep(tenant_id, "oauth2/token"),
         jwks_uri=ep(tenant_id, "discovery/keys"),
-        issuer=issuers.issuer_v1(tenant_id),
+        issuer=issuers.issuer_v1(issuer_tenant or tenant_id),
         authorization_endpoint=ep(tenant_id, "oauth2/authorize"),
+        device_authorization_endpoint=ep(tenant_id, "oauth2/devicecode"),
         # identity.flask reads this document for logout; Entra's v1 document points
         # at the v1 logout path, which the mock serves too.
         end_session_endpoint=ep(tenant_id, "oauth2/logout"),
@@ -117,21 +122,49 @@ def _v1_document(base_url: str, tenant_id: str) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=256)
-def _rendered(base_url: str, tenant_id: str, version: int, extras: bool, plain: bool) -> bytes:
-    """A tenant's discovery document, rendered once: it depends on the URL, the id and
-    two settings only."""
+def _rendered(
+    base_url: str, names: tuple[str, str], version: int, extras: bool, plain: bool
+) -> bytes:
+    """A tenant's (or an alias's) discovery document, rendered once: it depends on the
+    URL, the names and two settings only."""
     build = _v1_document if version == 1 else _v2_document
-    return bytes(JSONResponse(build(base_url, tenant_id) | _extras(extras, plain)).body)
+    return bytes(JSONResponse(build(base_url, *names) | _extras(extras, plain)).body)
+
+
+def _names(ctx: Context, segment: str) -> tuple[str, str]:
+    """(the path's tenant, the issuer's tenant): an alias keeps its name and the template."""
+    name = authorities.alias(segment)
+    if name is not None:
+        return name, authorities.issuer_tenant(name)
+    return ctx.tenant(segment).id, ""
 
 
 def discovery(ctx: Context, tenant: str, version: int) -> Response:
-    """A tenant's OpenID configuration (v2 or v1), or Entra's AADSTS90002 for an unknown one."""
-    t = ctx.tenant(tenant)
+    """A tenant's or an alias's OpenID configuration (v2 or v1), or Entra's AADSTS90002
+    for an unknown tenant."""
     settings = ctx.settings
     body = _rendered(
-        ctx.base_url, t.id, version, settings.discovery_extras, settings.allow_plain_pkce
-    )
+        ctx.base_url, _names(ctx, tenant), version, settings.discovery_extras,
+        settings.allow_plain_pkce,
+    )  # fmt: skip
     return Response(body, media_type="application/json", headers=_CACHE)
+
+
+def alias_jwks(ctx: Context) -> dict[str, Any]:
+    """The alias JWKS: every tenant's keys, each naming its own tenant's issuer.
+
+    Entra's alias keys are one global set with the ``{tenantid}`` template in ``issuer``;
+    the mock's keys are per tenant, so each key names the one tenant it signs for: a
+    validator that matches the key's ``issuer`` against the token's (filling in ``tid``)
+    cannot accept one tenant's key for another tenant's token.
+    """
+    now = ctx.now()
+    keys = [
+        key
+        for tenant in ctx.directory.tenants
+        for key in ctx.ring(tenant.id).jwks(now, ctx.issuer_v2(tenant.id))["keys"]
+    ]
+    return {"keys": keys}
 
 
 # The last rendering of each tenant's JWKS, reused while its ring is unchanged (the ring
@@ -140,7 +173,10 @@ _jwks_rendered: dict[str, tuple[dict[str, Any], bytes]] = {}
 
 
 def jwks(ctx: Context, tenant: str) -> Response:
-    """A tenant's published keys, unless the controls break or take them down (D25)."""
+    """A tenant's published keys, unless the controls break or take them down (D25);
+    through an alias, every tenant's."""
+    if authorities.alias(tenant) is not None:
+        return JSONResponse(alias_jwks(ctx), headers=_CACHE)
     t = ctx.tenant(tenant)
     document = ctx.ring(t.id).jwks(ctx.now(), ctx.issuer_v2(t.id))
     override = ctx.controls.jwks_override(document)

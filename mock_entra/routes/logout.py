@@ -1,10 +1,16 @@
 """End-session endpoint (v2 ``/oauth2/v2.0/logout`` and v1 ``/oauth2/logout``).
 
-Ends the mock's browser session, then redirects only to a post-logout URI
-registered on the client (RP-Initiated Logout 1.0 §3: the OP MUST NOT redirect to
-an unregistered URI). The client comes from ``client_id`` or, unverified as Entra
-does for this purpose, the ``aud`` of ``id_token_hint``; with neither, any app of
-the tenant may own the URI (identity.flask sends only post_logout_redirect_uri).
+Entra's v2 sign-out request: ``post_logout_redirect_uri`` "must match one of the redirect
+URIs registered for your application"; without one (or with one that matches none; the
+doc is silent on that case, and the mock, like the reports of Entra's generic "You signed
+out of your account" page, shows its signed-out page and redirects nowhere) the user sees
+a generic message. ``logout_hint`` is the ``login_hint`` optional claim's value and names
+the account to sign out: the mock's browser holds one account, so a hint naming another
+account leaves it signed in (nothing of the hinted account is here to end); a value that
+is not a ``login_hint`` (a UPN, which the doc says not to send) is ignored. The client
+comes from ``client_id`` or, unverified as Entra does for this purpose, the ``aud`` of
+``id_token_hint``; with neither, any app of the tenant may own the URI (identity.flask
+sends only post_logout_redirect_uri). A loopback URI matches on any port, as at authorize.
 https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#send-a-sign-out-request
 """
 
@@ -17,10 +23,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from entra_kit.jose import peek_claims
-from mock_entra.authorize import pages, session
+from mock_entra import authorities
+from mock_entra.authorize import pages, redirect_uris, session
 from mock_entra.authorize.params import read_params
 from mock_entra.context import Context, get_context
 from mock_entra.errors import OAuthError
+from mock_entra.optional_claims import login_hint_user
 from mock_entra.tenant.model import Application, Tenant
 
 router = APIRouter(tags=["logout"])
@@ -34,38 +42,50 @@ def hinted_client(id_token_hint: str | None) -> str | None:
     return aud if isinstance(aud, str) else None
 
 
-def allowed_post_logout(tenant: Tenant, uri: str | None, client_id: str | None) -> bool:
-    """True when ``uri`` is registered as a post-logout URI of the client (or of any app)."""
+def allowed_post_logout(tenants: list[Tenant], uri: str | None, client_id: str | None) -> bool:
+    """True when ``uri`` is a redirect URI of the client (or, no client named, of any app)."""
     if not uri:
         return False
-    apps: list[Application]
+    apps: list[Application] = [a for t in tenants for a in t.applications]
     if client_id:
-        app = tenant.app(client_id)
-        apps = [app] if app is not None else []
-    else:
-        apps = list(tenant.applications)
-    return any(uri in a.post_logout_redirect_uris for a in apps)
+        apps = [a for a in apps if a.client_id == client_id]
+    return any(redirect_uris.registered(uri, a.redirect_uris) for a in apps)
 
 
-def logout(ctx: Context, request: Request, tenant: Tenant, params: dict[str, str]) -> Response:
-    session.end(ctx, request)
+def signs_out_this_browser(ctx: Context, request: Request, logout_hint: str | None) -> bool:
+    """False only when ``logout_hint`` names an account other than the browser's."""
+    hinted = login_hint_user(logout_hint) if logout_hint else None
+    current = session.load(ctx, request)
+    return hinted is None or current is None or hinted == (current.tenant, current.user)
+
+
+def logout(
+    ctx: Context, request: Request, tenant: Tenant | None, params: dict[str, str]
+) -> Response:
+    ends = signs_out_this_browser(ctx, request, params.get("logout_hint"))
+    if ends:
+        session.end(ctx, request)
     uri = params.get("post_logout_redirect_uri")
     client_id = params.get("client_id") or hinted_client(params.get("id_token_hint"))
     response: Response
-    if uri is not None and allowed_post_logout(tenant, uri, client_id):
+    tenants = [tenant] if tenant is not None else list(ctx.directory.tenants)
+    if uri is not None and allowed_post_logout(tenants, uri, client_id):
         state = params.get("state")
         target = uri + (("&" if "?" in uri else "?") + urlencode({"state": state}) if state else "")
         response = RedirectResponse(target, status_code=302)
     else:
-        response = pages.render("signed_out.html", tenant_name=tenant.display_name or tenant.domain)
-    session.clear_cookie(ctx, response)
+        name = (tenant.display_name or tenant.domain) if tenant else ""
+        response = pages.render("signed_out.html", tenant_name=name)
+    if ends:
+        session.clear_cookie(ctx, response)
     return response
 
 
 async def _logout(tenant: str, request: Request, ctx: Context = Depends(get_context)) -> Response:
     """Sign the browser out of the mock (GET, or POST with a form as Entra allows)."""
     try:
-        t = ctx.tenant(tenant)
+        # /organizations, /common: the apps of every tenant of the file may own the URI.
+        t = ctx.tenant(tenant) if authorities.alias(tenant) is None else None
         params = await read_params(request)
     except OAuthError as exc:
         return pages.error_page(ctx, exc)

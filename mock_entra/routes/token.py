@@ -19,10 +19,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
+from mock_entra import authorities
 from mock_entra.context import Context, get_context
 from mock_entra.errors import InvalidRequest, missing_parameter
 from mock_entra.form import FORM_TYPE, MAX_BODY, content_type, declared_length, form_of, header
-from mock_entra.grants.endpoint import token_response
+from mock_entra.grants.endpoint import token_response, token_tenant
 from mock_entra.routes.responses import NO_STORE
 
 router = APIRouter(tags=["token"])
@@ -62,10 +63,17 @@ async def read_form(scope: Scope, receive: Receive) -> dict[str, str]:
 async def answer(
     ctx: Context, tenant: str, scope: Scope, receive: Receive, *, v1: bool
 ) -> JSONResponse:
-    """The token response for one request; an ``OAuthError`` for any refusal."""
-    t = ctx.tenant(tenant)
+    """The token response for one request; an ``OAuthError`` for any refusal.
+
+    ``tenant`` is the path's segment: a tenant, or an alias (``/organizations``,
+    ``/common``, ``/consumers``) whose tenant comes from the request (``token_tenant``).
+    """
+    if authorities.alias(tenant) is None:
+        ctx.tenant(tenant)  # an unknown tenant is AADSTS90002 before the form is read
     form = await read_form(scope, receive)
-    body = token_response(ctx, t, form, header(scope, b"authorization"), v1=v1)
+    authorization = header(scope, b"authorization")
+    t, authority = token_tenant(ctx, tenant, form, authorization)
+    body = token_response(ctx, t, form, authorization, v1=v1, authority=authority)
     return JSONResponse(body, headers=NO_STORE)
 
 

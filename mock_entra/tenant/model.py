@@ -79,6 +79,28 @@ class FederatedCredential(_Strict):
     audiences: list[str] = ["api://AzureADTokenExchange"]
 
 
+class OptionalClaim(_Strict):
+    """One ``optionalClaims`` entry of the app manifest: a claim, its token, its properties.
+
+    In the tenant file a bare name is an access-token claim without properties
+    (``idtyp``); the long form adds the token (``access`` or ``id``) and the
+    ``additional_properties`` (``include_user_token``, ``use_guid`` ...).
+    https://learn.microsoft.com/entra/identity-platform/optional-claims-reference
+    """
+
+    name: str
+    token: Literal["access", "id"] = "access"
+    essential: bool = False
+    additional_properties: list[str] = []
+
+    def manifest(self) -> dict[str, object]:
+        """The entry as the app manifest writes it."""
+        entry: dict[str, object] = {"name": self.name, "essential": self.essential}
+        if self.additional_properties:
+            entry["additionalProperties"] = list(self.additional_properties)
+        return entry
+
+
 class ResourceAccess(_Strict):
     """``requiredResourceAccess``: what an app asks for on another resource."""
 
@@ -94,9 +116,14 @@ class Application(_Strict):
     name: str
     requested_access_token_version: Literal[1, 2] = 1
     sign_in_audience: Literal["AzureADMyOrg", "AzureADMultipleOrgs"] = "AzureADMyOrg"
+    # A public client: "Allow public client flows" on, its redirect URIs those of the
+    # "Mobile and desktop applications" platform (manifest ``isFallbackPublicClient`` and
+    # ``publicClient.redirectUris``). It authenticates with nothing (AADSTS700025 if it
+    # tries) and must use PKCE. An app with both a web and a public-client platform is
+    # not modelled.
     public_client: bool = False
+    # Also where sign-out may return: Entra has no separate post-logout list (v2-protocols-oidc).
     redirect_uris: list[str] = []
-    post_logout_redirect_uris: list[str] = []
     implicit_grant_access_tokens: bool = False
     secrets: list[Secret] = []
     certificates: list[Certificate] = []
@@ -107,7 +134,7 @@ class Application(_Strict):
     required_resource_access: list[ResourceAccess] = []
     # Roles granted to this app itself on other resources (application permissions).
     granted_app_roles: list[ResourceAccess] = []
-    optional_claims: list[str] = []
+    optional_claims: list[OptionalClaim] = []
     group_membership_claims: Literal["None", "SecurityGroup", "All"] = "None"
     # Microsoft Graph puts a ``nonce`` in the JWT header so third parties cannot
     # validate its tokens; mark resources that behave that way.
@@ -120,6 +147,32 @@ class Application(_Strict):
     registered_elsewhere: bool = False
 
     _check_id = field_validator("client_id")(_guid)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_post_logout_list(cls, data: object) -> object:
+        """A tenant file written for the first mock: say where its post-logout URIs go."""
+        if isinstance(data, dict) and "post_logout_redirect_uris" in data:
+            raise ValueError(
+                "post_logout_redirect_uris is not an Entra setting: post_logout_redirect_uri "
+                "must match one of the app's redirect_uris, so list those URIs there "
+                "(https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc"
+                "#send-a-sign-out-request)"
+            )
+        return data
+
+    @field_validator("optional_claims", mode="before")
+    @classmethod
+    def _named_claims(cls, value: object) -> object:
+        """A bare name is an access-token claim without properties."""
+        if isinstance(value, list):
+            return [{"name": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    @property
+    def multi_tenant(self) -> bool:
+        """Signs in users of any organization (through /organizations or /common)."""
+        return self.sign_in_audience == "AzureADMultipleOrgs"
 
     @property
     def primary_resource_uri(self) -> str:
@@ -217,9 +270,15 @@ class MfaPolicy(_Strict):
 
 
 class TokenLifetimes(_Strict):
-    """Seconds. Entra's defaults: access 60-90 min, ID 1 h, refresh 90 days, code 10 min."""
+    """Seconds. Entra's defaults: access 60-90 min, ID 1 h, refresh 90 days, code 10 min.
 
-    access_token: int = Field(default=4500, ge=301)
+    ``access_token`` unset is Entra's default: "a random value ranging between 60-90
+    minutes (75 minutes on average)" for each token (configurable-token-lifetimes, access
+    tokens); set, every access token lives exactly that long (a token lifetime policy's
+    ``AccessTokenLifetime``; tests that check ``exp`` set it).
+    """
+
+    access_token: int | None = Field(default=None, ge=301)
     id_token: int = Field(default=3600, ge=301)
     refresh_token: int = Field(default=90 * 24 * 3600, ge=60)
     authorization_code: int = Field(default=600, ge=1)
@@ -227,6 +286,29 @@ class TokenLifetimes(_Strict):
 
 # What the v2 endpoints do with an RFC 8707 ``resource`` parameter (mock_entra.resource_indicator).
 ResourceParameterPolicy = Literal["match_scopes", "unsupported", "ignored"]
+
+
+class RefreshTokenPolicy(_Strict):
+    """What using a refresh token does to it.
+
+    Entra's default, and the mock's: "Refresh tokens aren't revoked when used to acquire
+    new access tokens" (v2-oauth2-auth-code-flow#refresh-the-access-token). Every use
+    answers with a new refresh token, and the one used stays good until it expires or
+    is revoked. ``strict_rotation`` is not an Entra setting: it makes each refresh token
+    one-time and treats a second use as theft, revoking the whole family (RFC 9700
+    §4.14.2), to test a client against an authorization server that rotates.
+    """
+
+    strict_rotation: bool = False
+
+
+class DeviceCodePolicy(_Strict):
+    """The device code flow's timing: "the user has 15 minutes to sign in. This is the
+    default value for ``expires_in``" (v2-oauth2-device-code); Entra answers ``interval``
+    5 (captured in MicrosoftDocs/azure-docs#33126). Tests may poll faster."""
+
+    lifetime: int = Field(default=900, ge=1)
+    interval: int = Field(default=5, ge=0, le=60)
 
 
 class Tenant(_Strict):
@@ -247,6 +329,8 @@ class Tenant(_Strict):
     managed_identities: list[ManagedIdentity] = []
     mfa_policies: list[MfaPolicy] = []
     lifetimes: TokenLifetimes = TokenLifetimes()
+    refresh_tokens: RefreshTokenPolicy = RefreshTokenPolicy()
+    device_code: DeviceCodePolicy = DeviceCodePolicy()
 
     _check_id = field_validator("id")(_guid)
 
@@ -255,11 +339,9 @@ class Tenant(_Strict):
         ids = [a.client_id for a in self.applications]
         if len(ids) != len(set(ids)):
             raise ValueError("two applications share a client_id")
+        # A grant's client and resource may be multi-tenant apps registered in another
+        # tenant: the directory checks them (Directory._grants_resolve).
         for grant in self.consent_grants:
-            if self.app(grant.client) is None:
-                raise ValueError(f"consent grant names unknown client {grant.client!r}")
-            if self.resource_app(grant.resource) is None:
-                raise ValueError(f"consent grant names unknown resource {grant.resource!r}")
             if grant.principal != "all" and self.user(grant.principal) is None:
                 raise ValueError(f"consent grant names unknown user {grant.principal!r}")
         for user in self.users:
@@ -288,6 +370,21 @@ class Tenant(_Strict):
 
     def app(self, client_id: str) -> Application | None:
         return next((a for a in self.applications if a.client_id == client_id), None)
+
+    def with_guests(self, guests: list[Application]) -> Tenant:
+        """This tenant plus multi-tenant apps registered elsewhere (their service principals).
+
+        Entra creates a multi-tenant app's service principal in a tenant on consent; the
+        mock lets it exist in every tenant, and consent is still needed there.
+        https://learn.microsoft.com/entra/identity-platform/howto-convert-app-to-be-multi-tenant
+        """
+        own = {a.client_id for a in self.applications}
+        extra = [a for a in guests if a.client_id not in own]
+        if not extra:
+            return self
+        return Tenant.model_construct(
+            **{**dict(self), "applications": [*self.applications, *extra]}
+        )
 
     @cached_property
     def _resources(self) -> dict[str, Application]:
@@ -341,6 +438,37 @@ class Directory(_Strict):
             raise ValueError("two tenants share an id or domain")
         return self
 
+    @model_validator(mode="after")
+    def _grants_resolve(self) -> Directory:
+        for tenant in self.tenants:
+            view = self._with_guests(tenant)
+            for grant in tenant.consent_grants:
+                if view.app(grant.client) is None:
+                    raise ValueError(f"consent grant names unknown client {grant.client!r}")
+                if view.resource_app(grant.resource) is None:
+                    raise ValueError(f"consent grant names unknown resource {grant.resource!r}")
+        return self
+
     def tenant(self, id_or_domain: str) -> Tenant | None:
         key = id_or_domain.lower()
         return next((t for t in self.tenants if key in (t.id, t.domain.lower())), None)
+
+    def _with_guests(self, tenant: Tenant) -> Tenant:
+        # Not cached: a cache on this frozen model would survive ``model_copy``.
+        guests = [
+            app
+            for other in self.tenants
+            if other.id != tenant.id
+            for app in other.applications
+            if app.multi_tenant
+        ]
+        return tenant.with_guests(guests)
+
+    def view(self, id_or_domain: str) -> Tenant | None:
+        """The tenant as a request sees it: with the directory's multi-tenant apps."""
+        tenant = self.tenant(id_or_domain)
+        return None if tenant is None else self._with_guests(tenant)
+
+    def home(self, client_id: str) -> Tenant | None:
+        """The tenant an app is registered in (its home tenant)."""
+        return next((t for t in self.tenants if t.app(client_id) is not None), None)

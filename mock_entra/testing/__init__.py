@@ -10,6 +10,8 @@ Everything a test needs is importable from here (``from mock_entra.testing impor
   chosen change (another audience, no scope, expired, another tenant, a claim removed);
 - :mod:`~mock_entra.testing.browser`: ``FormBrowser``, the one driver of the sign-in
   and consent pages over plain HTTP;
+- :mod:`~mock_entra.testing.interactive`: ``LoopbackBrowser``, the system browser of an
+  interactive public client (MSAL's ``acquire_token_interactive``), played by a test;
 - :mod:`~mock_entra.testing.admin_client`: ``AdminClient`` for ``/_admin`` (faults,
   runtime tenants, keys, clocks, request log);
 - :mod:`~mock_entra.testing.sample`: ``sample_tenant()``, a fresh runtime tenant;
@@ -46,7 +48,8 @@ from mock_entra.testing.flows import (
     Tokens,
     user_credentials,
 )
-from mock_entra.testing.sample import app_ids, sample_tenant
+from mock_entra.testing.interactive import LoopbackBrowser
+from mock_entra.testing.sample import app_ids, public_client_id, sample_tenant
 from mock_entra.testing.server import RunningMock, run_mock, shared_tls_dir
 
 __all__ = [
@@ -72,6 +75,7 @@ __all__ = [
     "BadTokens",
     "FormBrowser",
     "IdentityPlatform",
+    "LoopbackBrowser",
     "RawFlow",
     "RunningMock",
     "ServedPlatform",
@@ -79,6 +83,7 @@ __all__ = [
     "Tokens",
     "app_ids",
     "claims_fault",
+    "public_client_id",
     "run_mock",
     "sample_tenant",
     "shared_tls_dir",

@@ -95,6 +95,13 @@ class AdminClient:
         answer: dict[str, Any] = self.call("POST", f"/tenants/{tenant}/keys/publish-next")
         return answer
 
+    def revoke_sign_in_sessions(self, tenant: str, user: str) -> dict[str, Any]:
+        """Graph's ``revokeSignInSessions``: the user's refresh tokens and sessions end."""
+        answer: dict[str, Any] = self.call(
+            "POST", f"/tenants/{tenant}/users/{user}/revokeSignInSessions"
+        )
+        return answer
+
     def set_clock(self, tenant: str, offset_seconds: float) -> None:
         self.call("PUT", f"/tenants/{tenant}/clock", json={"offset_seconds": offset_seconds})
 

@@ -17,8 +17,12 @@ Works with any ``httpx.Client`` that keeps cookies and does not follow redirects
 or page by page (``authorize``, ``sign_in``, ``consent``, ``result``) for tests that
 look at each answer. A page is recognised by where its form posts (the last path
 segment of its action), not by its words, so localized pages drive the same; a new
-page (a device-code verification page, say) is one entry in ``_ANSWERS`` and one
-method.
+page is one entry in ``_ANSWERS`` and one method.
+
+The device code flow's verification page starts from the code instead of an
+authorize URL: ``device_login(verification_uri, user_code, answers)`` types the code,
+confirms the app (``deviceauth``: continue or cancel), then answers the same sign-in
+and consent pages; ``device_result`` reads how it ended (``approved``/``declined``).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
-from mock_entra.authorize.pages import ERROR_HEADER, REQUEST_ID_HEADER
+from mock_entra.authorize.pages import DEVICE_HEADER, ERROR_HEADER, REQUEST_ID_HEADER
 
 # Enough for sign-in, consent and any page added later; a loop means a broken flow.
 MAX_PAGES = 5
@@ -52,6 +56,7 @@ class Answers:
     username: str
     password: str
     consent: str = "accept"
+    device: str = "continue"  # the device code confirmation: continue or cancel
 
 
 def redirect_params(location: str) -> dict[str, str]:
@@ -84,7 +89,17 @@ class FormBrowser:
         A page that comes back after it was answered (a wrong password re-renders the
         sign-in page) ends the walk with :class:`SignInError`.
         """
-        response = self.client.get(auth_uri)
+        return self.answer(self.client.get(auth_uri), answers)
+
+    def device_login(
+        self, verification_uri: str, user_code: str, answers: Answers
+    ) -> httpx.Response:
+        """Open the device code verification page, type ``user_code``, answer what follows."""
+        page = self.client.get(verification_uri)
+        return self.answer(self.enter_code(page, user_code), answers)
+
+    def answer(self, response: httpx.Response, answers: Answers) -> httpx.Response:
+        """Answer each of the platform's pages from ``response`` on; the one that leaves it."""
         answered: set[str] = set()
         for _ in range(MAX_PAGES):
             kind = self.page_kind(response)
@@ -116,6 +131,15 @@ class FormBrowser:
 
     def consent(self, page: httpx.Response, decision: str = "accept") -> httpx.Response:
         """Answer the consent page: ``accept`` or ``decline``."""
+        data = {"request_id": self.request_id(page), "decision": decision}
+        return self.client.post(self.form_action(page), data=data)
+
+    def enter_code(self, page: httpx.Response, user_code: str) -> httpx.Response:
+        """Submit the device code verification page's "Enter code" form."""
+        return self.client.post(self.form_action(page), data={"otc": user_code})
+
+    def confirm_device(self, page: httpx.Response, decision: str = "continue") -> httpx.Response:
+        """Answer "Are you trying to sign in to ...?": ``continue`` or ``cancel``."""
         data = {"request_id": self.request_id(page), "decision": decision}
         return self.client.post(self.form_action(page), data=data)
 
@@ -152,6 +176,14 @@ class FormBrowser:
             return hidden_fields(response.text)
         raise SignInError(_stuck(None, response))
 
+    @staticmethod
+    def device_result(response: httpx.Response) -> str:
+        """How a device code sign-in ended: ``approved`` or ``declined``."""
+        ended = response.headers.get(DEVICE_HEADER)
+        if response.status_code != 200 or ended is None:
+            raise SignInError(_stuck(None, response))
+        return ended
+
 
 def _stuck(kind: str | None, response: httpx.Response) -> str:
     """Where a sign-in stopped, without quoting the page (it may echo what was typed)."""
@@ -163,4 +195,5 @@ def _stuck(kind: str | None, response: httpx.Response) -> str:
 _ANSWERS: dict[str, Callable[[FormBrowser, httpx.Response, Answers], httpx.Response]] = {
     "login": lambda browser, page, a: browser.sign_in(page, a.username, a.password),
     "consent": lambda browser, page, a: browser.consent(page, a.consent),
+    "deviceauth": lambda browser, page, a: browser.confirm_device(page, a.device),
 }

@@ -22,7 +22,7 @@ import msal
 
 from entra_kit import shipped_tenant as shipped
 from entra_kit.trust import TrustingSession
-from mock_entra.testing.browser import FormBrowser, SignInError
+from mock_entra.testing.browser import Answers, FormBrowser, SignInError
 
 # What RawFlow asks for when the test does not say: a code MSAL's web app would get.
 CODE_SCOPE = f"{shipped.API_SCOPE} openid profile offline_access"
@@ -110,6 +110,32 @@ class Tokens:
             if http is None:
                 client.close()
 
+    def complete_device_code(
+        self,
+        verification_uri: str,
+        user_code: str,
+        user: str = "alice",
+        *,
+        password: str | None = None,
+        consent: str = "accept",
+        confirm: str = "continue",
+        http: httpx.Client | None = None,
+    ) -> str:
+        """Be the user on the device code verification page; ``approved`` or ``declined``.
+
+        What a CLI shows its user (MSAL's ``initiate_device_flow()`` result, the message
+        azure-identity's ``DeviceCodeCredential`` prompts with) names both arguments.
+        """
+        username, secret = user_credentials(user, password)
+        answers = Answers(username, secret, consent=consent, device=confirm)
+        client = http or self.mock.http()
+        try:
+            browser = FormBrowser(client)
+            return browser.device_result(browser.device_login(verification_uri, user_code, answers))
+        finally:
+            if http is None:
+                client.close()
+
     def sign_in(
         self,
         user: str = "alice",
@@ -174,11 +200,13 @@ class RawFlow:
         challenge: str | None = None,
         method: str = "S256",
         tenant: str | None = None,
+        password: str | None = None,
         **extra: str,
     ) -> dict[str, str]:
         """Sign ``user`` in; what reached the redirect URI (``code``, ``state``, ``session_state``).
 
-        ``challenge=None`` sends no PKCE at all; ``extra`` adds or replaces parameters.
+        ``challenge=None`` sends no PKCE at all; ``extra`` adds or replaces parameters;
+        ``password`` is for users other than the shipped ones.
         """
         params = {
             "client_id": client_id,
@@ -192,7 +220,9 @@ class RawFlow:
         if challenge is not None:
             params.update(code_challenge=challenge, code_challenge_method=method)
         answer = self.tokens.authorize(
-            f"{self.mock.authority(tenant)}/oauth2/v2.0/authorize?{urlencode(params)}", user
+            f"{self.mock.authority(tenant)}/oauth2/v2.0/authorize?{urlencode(params)}",
+            user,
+            password=password,
         )
         if "code" not in answer:
             raise SignInError(f"no code: error={answer.get('error')}")

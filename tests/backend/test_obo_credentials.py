@@ -11,9 +11,15 @@ import pytest
 from fastmcp.exceptions import ToolError
 
 from backend.testing import backend_settings_for, run_backend
-from mock_entra.testing import MANAGED_IDENTITY_CLIENT_ID, SEARCH_RESOURCE, RunningMock, Tokens
+from mock_entra.testing import (
+    API_CLIENT_ID,
+    MANAGED_IDENTITY_CLIENT_ID,
+    SEARCH_RESOURCE,
+    RunningMock,
+    Tokens,
+)
 from tests.backend.conftest import call, challenge_of
-from tests.conftest import decode, write_tenant_file
+from tests.conftest import app_entry, decode, write_tenant_file
 
 MFA_POLICY = "5e2b3c4d-1111-4222-8333-944455566677"
 
@@ -55,3 +61,22 @@ async def test_e6_mfa_required_downstream_surfaces_the_claims_challenge(
     assert challenge["error"] == "interaction_required"
     assert challenge["aadsts"] == 50076
     assert json.loads(challenge["claims"])["access_token"]["capolids"]["values"] == [MFA_POLICY]
+
+
+def _v2_api(data: dict[str, Any]) -> None:
+    app_entry(data, API_CLIENT_ID)["requested_access_token_version"] = 2
+
+
+async def test_a_v2_token_without_acr_or_amr_is_accepted_and_exchanged(
+    second_mock: Callable[..., Any], tmp_path: Path
+) -> None:
+    """v2 access tokens carry no ``acr``/``amr`` (access-token-claims-reference): the backend
+    reads neither, and its On-Behalf-Of call still gets the downstream token."""
+    with (
+        second_mock(config=write_tenant_file(tmp_path / "tenant.yaml", _v2_api)) as mock,
+        run_backend(backend_settings_for(mock)) as running,
+    ):
+        token = Tokens(mock).sign_in("alice")["access_token"]
+        assert decode(token)["ver"] == "2.0" and not {"acr", "amr"} & decode(token).keys()
+        result = await call(running.mcp_url, token, "get_azure_ai_search_token")
+    assert result["claims"]["aud"] == SEARCH_RESOURCE and result["claims"]["amr"] == ["pwd"]

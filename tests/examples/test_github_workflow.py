@@ -65,5 +65,5 @@ def test_the_background_steps_pass_against_the_example(tmp_path: Path) -> None:
                             text=True, timeout=300, check=False)  # fmt: skip
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
-    assert "51 of 154 rows reached the API (each on 2 requests): 51 passed, 0 failed" in output
+    assert "51 of 170 rows reached the API (each on 2 requests): 51 passed, 0 failed" in output
     assert (project / "scenario-report" / "junit.xml").is_file()

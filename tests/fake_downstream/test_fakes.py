@@ -46,3 +46,15 @@ def test_search_requires_api_version(fakes_url: str, entra_tokens: Tokens, alice
     url = f"{fakes_url}/fake/search/indexes/documents/docs/search"
     response = httpx.post(url, json={"search": "*"}, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 400
+
+
+def test_the_fake_graph_serves_userinfo_for_a_graph_token_with_openid(
+    fakes_url: str, entra_tokens: Tokens
+) -> None:
+    """https://learn.microsoft.com/entra/identity-platform/userinfo, as the mock answers it."""
+    result = entra_tokens.sign_in("bob", scopes=[f"{GRAPH_RESOURCE}/User.Read"])
+    headers = {"Authorization": f"Bearer {result['access_token']}"}
+    answer = httpx.get(f"{fakes_url}/fake/graph/oidc/userinfo", headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["sub"] == result["id_token_claims"]["sub"]
+    assert answer.json()["name"] == "Bob Example"

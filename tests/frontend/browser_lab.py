@@ -60,7 +60,7 @@ def _tenant_with_redirect(path: Path, frontend_url: str) -> Path:
         for app in tenant.get("applications", []):
             if app.get("client_id") == WEB_CLIENT_ID:
                 app["redirect_uris"].append(f"{frontend_url}/signin-oidc")
-                app["post_logout_redirect_uris"].append(f"{frontend_url}/")
+                app["redirect_uris"].append(f"{frontend_url}/")
     path.write_text(yaml.safe_dump(data))
     return path
 

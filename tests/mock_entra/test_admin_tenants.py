@@ -93,13 +93,24 @@ def test_an_invalid_tenant_body_is_refused_with_the_field_named(mock_entra: Runn
 def test_a_clock_offset_moves_token_times_of_that_tenant_only(
     mock_entra: RunningMock, entra_tokens: Tokens
 ) -> None:
-    tenant = sample_tenant("clock")
+    # A fixed lifetime, so that exp says where the clock was (the default is 60-90 min).
+    tenant, other = sample_tenant("clock"), sample_tenant("clock-other")
+    for t in (tenant, other):
+        t["lifetimes"] = {"access_token": 4500}
     _, api, daemon = app_ids(tenant)
-    with mock_entra.runtime_tenant(tenant) as tid, mock_entra.admin.tenant_clock(tid, 7200):
+    _, other_api, other_daemon = app_ids(other)
+    with (
+        mock_entra.runtime_tenant(other) as other_tid,
+        mock_entra.runtime_tenant(tenant) as tid,
+        mock_entra.admin.tenant_clock(tid, 7200),
+    ):
         shifted = entra_tokens.app_token(
             daemon, "sample-daemon-secret-0001", f"api://{api}/.default", tenant=tid
         )
-        normal = entra_tokens.app_token()
+        normal = entra_tokens.app_token(
+            other_daemon, "sample-daemon-secret-0001", f"api://{other_api}/.default",
+            tenant=other_tid,
+        )  # fmt: skip
         assert mock_entra.admin.call("GET", f"/tenants/{tid}/clock")["offset_seconds"] == 7200
     now = time.time()
     assert abs(decode(shifted["access_token"])["exp"] - 4500 - (now + 7200)) < 60

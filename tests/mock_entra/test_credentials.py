@@ -215,3 +215,48 @@ def test_a_managed_identity_token_for_another_audience_is_not_a_federated_creden
     )  # fmt: skip
     result = app.acquire_token_for_client(["https://graph.microsoft.com/.default"])
     assert result.get("error") == "invalid_client", result
+
+
+def _hand_made_assertion(material: tuple[str, str, str], aud: Any) -> str:
+    """A certificate client assertion (RS256 + x5t) built by hand, ``aud`` as given."""
+    import base64
+    import json
+    import time
+    import uuid
+
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    def part(value: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    key_pem, _, sha1_hex = material
+    x5t = base64.urlsafe_b64encode(bytes.fromhex(sha1_hex)).rstrip(b"=").decode()
+    now = int(time.time())
+    claims = {"iss": API_CLIENT_ID, "sub": API_CLIENT_ID, "aud": aud, "exp": now + 300,
+              "nbf": now, "jti": str(uuid.uuid4())}  # fmt: skip
+    signing_input = f"{part({'alg': 'RS256', 'typ': 'JWT', 'x5t': x5t})}.{part(claims)}"
+    key = serialization.load_pem_private_key(key_pem.encode(), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    signature = key.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
+    return f"{signing_input}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"
+
+
+@pytest.mark.parametrize(
+    ("named", "status"), [(True, 200), (False, 401)], ids=["naming it", "not naming it"]
+)
+def test_a_client_assertion_whose_aud_is_an_array(
+    cert_mock: tuple[RunningMock, tuple[str, str, str]], named: bool, status: int
+) -> None:
+    """RFC 7519 §4.1.3 allows an array; it must contain the token endpoint (was a 500)."""
+    mock, material = cert_mock
+    aud = [mock.token_endpoint()] if named else ["https://elsewhere.example/token"]
+    with mock.http() as http:
+        answer = http.post(mock.token_endpoint(), data={
+            "grant_type": "client_credentials", "client_id": API_CLIENT_ID,
+            "scope": f"{SEARCH_RESOURCE}/.default",
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion": _hand_made_assertion(material, aud),
+        })  # fmt: skip
+    assert answer.status_code == status, answer.text
+    if not named:
+        assert answer.json()["error_codes"] == [70002]

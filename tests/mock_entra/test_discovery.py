@@ -23,9 +23,6 @@ from tests.conftest import decode
 ENTRA_V2 = json.loads(
     (Path(__file__).parent / "data" / "entra-v2-openid-configuration.json").read_text()
 )
-# The device code endpoint comes with the device code grant (the Entra-edges issue):
-# until the mock serves it, it is not advertised.
-NOT_YET = {"device_authorization_endpoint"}
 # Values that are the same in every tenant's document.
 CONSTANT = (
     "token_endpoint_auth_methods_supported", "response_modes_supported",
@@ -45,7 +42,7 @@ def _document(tmp_path: Path, path: str, **settings: Any) -> dict[str, Any]:
 
 def test_the_v2_document_has_entras_keys_and_no_others(tmp_path: Path) -> None:
     mine = _document(tmp_path, "/v2.0/.well-known/openid-configuration")
-    assert set(mine) == set(ENTRA_V2) - NOT_YET
+    assert set(mine) == set(ENTRA_V2)
     assert {k: mine[k] for k in CONSTANT} == {k: ENTRA_V2[k] for k in CONSTANT}
 
 
@@ -55,7 +52,6 @@ def test_neither_document_advertises_pkce_methods_or_grant_types(tmp_path: Path,
     """Entra publishes neither: a strict 2025-11-25 MCP client stops here, against Entra too."""
     mine = _document(tmp_path, path)
     assert not {"code_challenge_methods_supported", "grant_types_supported"} & set(mine)
-    assert not NOT_YET & set(mine)
 
 
 def test_the_extras_are_there_only_when_asked_for(tmp_path: Path) -> None:

@@ -16,9 +16,13 @@ from mock_entra.settings import MockSettings
 from mock_entra.tenant import load_directory
 
 
-def test_only_the_code_and_refresh_grants_take_public_clients() -> None:
+def test_only_the_code_refresh_and_device_code_grants_take_public_clients() -> None:
     public = {g.grant_type for g in GRANTS if g.public_clients}
-    assert public == {"authorization_code", "refresh_token"}
+    assert public == {
+        "authorization_code",
+        "refresh_token",
+        "urn:ietf:params:oauth:grant-type:device_code",
+    }
 
 
 @pytest.mark.parametrize(

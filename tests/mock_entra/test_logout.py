@@ -1,4 +1,7 @@
-"""End-session: the mock session ends, and only registered post-logout URIs are followed.
+"""End-session: the mock session ends, and only the app's registered redirect URIs are followed.
+
+Entra's v2 sign-out doc: ``post_logout_redirect_uri`` "must match one of the redirect URIs
+registered for your application"; ``logout_hint`` is the ``login_hint`` optional claim.
 
 identity.flask reads ``end_session_endpoint`` from the v1 discovery document
 (``/<tid>/oauth2/logout``) and sends only ``post_logout_redirect_uri``, unencoded.
@@ -16,8 +19,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mock_entra.app import create_app
+from mock_entra.optional_claims import login_hint
 from mock_entra.records.sessions import SsoSession
 from mock_entra.settings import MockSettings
+from mock_entra.tenant.loader import TenantFileError, load_directory
 from mock_entra.testing.browser import FormBrowser
 
 BASE = "http://127.0.0.1:8443"
@@ -98,13 +103,13 @@ def test_identity_flask_style_unencoded_uri_is_followed(client: TestClient) -> N
 
 @pytest.mark.parametrize(
     "uri",
-    ["https://evil.example/", REDIRECT, "http://localhost:5001", "http://localhost:5001/?x=1"],
-    ids=[
-        "a foreign site",
-        "a sign-in redirect uri that is not a post-logout uri",
-        "the uri without its slash",
-        "the uri with a query",
+    [
+        "https://evil.example/",
+        "http://localhost:5001/elsewhere",
+        "http://localhost:5001",
+        "http://localhost:5001/?x=1",
     ],
+    ids=["a foreign site", "another path", "the uri without its slash", "the uri with a query"],
 )
 def test_an_unregistered_post_logout_uri_shows_the_signed_out_page(
     client: TestClient, uri: str
@@ -163,3 +168,51 @@ def test_logout_at_an_unknown_tenant_is_an_error_page(client: TestClient) -> Non
 def test_logout_accepts_a_form_post(client: TestClient) -> None:
     response = client.post(PATHS[0], data={"post_logout_redirect_uri": HOME})
     assert response.status_code == 302 and response.headers["location"] == HOME
+
+
+def test_a_sign_in_redirect_uri_is_where_sign_out_may_return(client: TestClient) -> None:
+    """Not a separate list: any registered redirect URI of the app (v2-protocols-oidc)."""
+    response = client.get(PATHS[0], params={"post_logout_redirect_uri": REDIRECT})
+    assert response.status_code == 302 and response.headers["location"] == REDIRECT
+
+
+def _hint(client: TestClient, user: str) -> str:
+    tenant = client.app.state.ctx.directory.view(TENANT)  # type: ignore[attr-defined]
+    found = tenant.user(user)
+    assert found is not None
+    return login_hint(found, tenant)
+
+
+def test_a_logout_hint_for_the_signed_in_account_signs_it_out(client: TestClient) -> None:
+    sign_in(client)
+    hint = _hint(client, "alice@contoso.onmicrosoft.com")
+    response = client.get(PATHS[0], params={"logout_hint": hint, "post_logout_redirect_uri": HOME})
+    assert response.status_code == 302 and "Max-Age=0" in response.headers["set-cookie"]
+    assert silent(client)["error"] == "login_required"
+
+
+def test_a_logout_hint_for_another_account_leaves_this_one_signed_in(client: TestClient) -> None:
+    sign_in(client)
+    hint = _hint(client, "bob@contoso.onmicrosoft.com")
+    response = client.get(PATHS[0], params={"logout_hint": hint, "post_logout_redirect_uri": HOME})
+    assert response.status_code == 302 and "set-cookie" not in response.headers
+    assert "code" in silent(client)
+
+
+def test_a_upn_as_logout_hint_is_ignored_and_the_browser_signed_out(client: TestClient) -> None:
+    sign_in(client)
+    client.get(PATHS[0], params={"logout_hint": "bob@contoso.onmicrosoft.com"})
+    assert silent(client)["error"] == "login_required"
+
+
+def test_a_tenant_file_with_a_post_logout_list_is_refused_saying_where_the_uris_go(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.yaml"
+    path.write_text(
+        "tenants:\n- id: b63e68de-d8de-4919-b8c7-175cc63619fc\n  domain: contoso.onmicrosoft.com\n"
+        "  applications:\n  - client_id: 276c44e0-30c1-44f5-8680-e817fc8185bb\n    name: Web\n"
+        "    post_logout_redirect_uris: [http://localhost:5001/]\n"
+    )
+    with pytest.raises(TenantFileError, match="must match one of the app's redirect_uris"):
+        load_directory(path)

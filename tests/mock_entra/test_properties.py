@@ -75,7 +75,9 @@ def _check_invariants(ctx: Context, s: Subject, c: dict[str, Any], now: float) -
     assert uuid.UUID(c["oid"])
     assert ("appid" in c) == (version == 1) and ("azp" in c) == (version == 2)
     assert c["aud"] == (s.resource.client_id if version == 2 else s.resource.primary_resource_uri)
-    assert c["idtyp"] == ("user" if s.user else "app")
+    # Entra: idtyp "app" in app-only tokens; in user tokens only as an optional claim the
+    # API configures with include_user_token (optional-claims-reference), which none does here.
+    assert c.get("idtyp") == (None if s.user else "app")
     if s.user is None:
         assert "scp" not in c and c["sub"] == c["oid"]
     else:

@@ -58,6 +58,17 @@ def test_redeem_tells_used_replayed_expired_and_unknown_apart(store: SqliteStore
     assert RefreshToken.redeem(store, "1.Anever-issued", NOW).outcome is Outcome.UNKNOWN
 
 
+def test_present_leaves_a_reusable_record_live(store: SqliteStore) -> None:
+    live, stale = _refresh_token(), _refresh_token()
+    live.save(store, NOW + 60)
+    stale.save(store, NOW - 1)
+    for _ in range(2):
+        found = RefreshToken.present(store, live.key, NOW)
+        assert (found.outcome, found.record) == (Outcome.LIVE, live)
+    assert RefreshToken.present(store, stale.key, NOW).outcome is Outcome.EXPIRED
+    assert RefreshToken.present(store, "1.Anever-issued", NOW).outcome is Outcome.UNKNOWN
+
+
 def test_rotation_keeps_the_family_and_the_sign_in_under_a_new_key() -> None:
     token = _refresh_token()
     successor = token.rotate()
@@ -92,5 +103,8 @@ def test_a_session_id_is_fresh_on_every_start(store: SqliteStore) -> None:
 
 def test_the_registry_names_every_kind_the_reset_reports_once() -> None:
     kinds = [record.KIND for record in RECORD_KINDS]
-    assert kinds == ["code", "code_family", "rt", "session", "authreq", "consent", "jti"]
+    assert kinds == [
+        "code", "code_family", "rt", "session", "authreq", "consent", "jti",
+        "device_code", "user_code", "device_poll",
+    ]  # fmt: skip
     assert not set(kinds) & set(CONTROL_KINDS)

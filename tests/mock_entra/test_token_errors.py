@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import httpx
 import pytest
@@ -17,7 +19,10 @@ from mock_entra.testing import (
     WEB_CLIENT_ID,
     RawFlow,
     RunningMock,
+    app_ids,
+    sample_tenant,
 )
+from mock_entra.testing.sample import WEB_SECRET as SAMPLE_WEB_SECRET
 
 VERIFIER = "v" * 43 + "-._~0123456789"
 CHALLENGE = pkce_s256(VERIFIER)
@@ -181,14 +186,62 @@ def test_an_expired_refresh_token_is_refused(raw_flow: RawFlow, mock_entra: Runn
         assert_entra_error(_refresh(raw_flow, token), 400, "invalid_grant", 700082)
 
 
-def test_a_replayed_rotated_refresh_token_revokes_its_whole_family(raw_flow: RawFlow) -> None:
+def test_a_used_refresh_token_stays_good_as_in_entra(raw_flow: RawFlow) -> None:
+    """Entra: "Refresh tokens aren't revoked when used to acquire new access tokens"."""
     first = _fresh_refresh_token(raw_flow)
     rotated = _refresh(raw_flow, first)
     assert rotated.status_code == 200, rotated.text
     second = rotated.json()["refresh_token"]
     assert second != first
-    assert_entra_error(_refresh(raw_flow, first), 400, "invalid_grant", 50173)
-    assert_entra_error(_refresh(raw_flow, second), 400, "invalid_grant", 50173)
+    again = _refresh(raw_flow, first)
+    assert again.status_code == 200, again.text
+    assert _refresh(raw_flow, second).status_code == 200
+
+
+@pytest.fixture
+def strict_rotation(mock_entra: RunningMock) -> Iterator[StrictTenant]:
+    """A runtime tenant whose refresh tokens are one-time (``refresh_tokens.strict_rotation``)."""
+    tenant = sample_tenant("strict") | {"refresh_tokens": {"strict_rotation": True}}
+    web, api, _ = app_ids(tenant)
+    with mock_entra.runtime_tenant(tenant) as tid:
+        yield StrictTenant(tid, web, f"api://{api}/access_as_user", tenant["users"][0]["upn"])
+
+
+@dataclass(frozen=True)
+class StrictTenant:
+    tenant: str
+    web: str
+    scope: str
+    upn: str
+
+    def refresh(self, raw_flow: RawFlow, token: str) -> httpx.Response:
+        return raw_flow.post_token(
+            {
+                "grant_type": "refresh_token", "refresh_token": token, "scope": self.scope,
+                "client_id": self.web, "client_secret": SAMPLE_WEB_SECRET,
+            },
+            tenant=self.tenant,
+        )  # fmt: skip
+
+
+def test_under_strict_rotation_a_replayed_refresh_token_revokes_its_whole_family(
+    raw_flow: RawFlow, strict_rotation: StrictTenant
+) -> None:
+    t = strict_rotation
+    code = raw_flow.code(
+        t.upn, password="alice-password", tenant=t.tenant, client_id=t.web,
+        scope=f"{t.scope} openid offline_access", challenge=CHALLENGE,
+    )  # fmt: skip
+    redeemed = raw_flow.redeem(
+        code, verifier=VERIFIER, client_id=t.web, client_secret=SAMPLE_WEB_SECRET, tenant=t.tenant
+    )
+    first = redeemed.json()["refresh_token"]
+    rotated = t.refresh(raw_flow, first)
+    assert rotated.status_code == 200, rotated.text
+    second = rotated.json()["refresh_token"]
+    assert second != first
+    assert_entra_error(t.refresh(raw_flow, first), 400, "invalid_grant", 50173)
+    assert_entra_error(t.refresh(raw_flow, second), 400, "invalid_grant", 50173)
 
 
 def test_a_refresh_token_of_another_client_is_refused(raw_flow: RawFlow) -> None:

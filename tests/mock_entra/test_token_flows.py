@@ -61,7 +61,8 @@ def test_refresh_token_from_sign_in_gets_a_graph_token_silently(entra_tokens: To
     assert graph and graph["token_source"] == "identity_provider"
     claims = decode(graph["access_token"])
     assert claims["aud"] == "https://graph.microsoft.com"
-    assert claims["scp"] == "User.Read"
+    # MSAL adds openid and profile: Graph's own permissions, in a Graph token's scp (Entra's).
+    assert claims["scp"] == "openid profile User.Read"
     assert "nonce" in decode_header(graph["access_token"]), "Graph tokens carry a header nonce"
     again = app.acquire_token_silent(["User.Read"], account=app.get_accounts()[0])
     assert again and again["token_source"] == "cache", "the scope field must let MSAL's cache hit"

@@ -242,6 +242,13 @@ def _unusual_tenant(tmp_path: Path) -> Path:
     api, web = apps["MCP Backend API"], apps["MCP Demo Web"]
     api["scopes"][0] |= {"admin_consent_required": True, "description": HOSTILE}
     api |= {"optional_claims": ["idtyp"], "group_membership_claims": "SecurityGroup"}
+    web["optional_claims"] = [
+        {
+            "name": "upn",
+            "token": "id",
+            "additional_properties": ["include_externally_authenticated_upn"],
+        }
+    ]
     api["federated_credentials"] += [
         {"name": "github-deploy", "issuer": "https://token.actions.githubusercontent.com",
          "subject": "repo:contoso/mcp:ref:refs/heads/main"},
@@ -290,6 +297,11 @@ def test_tenant_file_fields_are_carried_or_clearly_refused(
     assert not (az.root / "pwned").exists(), "tenant-file text is never run by the shell"
     assert api["optionalClaims"]["accessToken"] == [{"name": "idtyp", "essential": False}]
     assert api["groupMembershipClaims"] == "SecurityGroup"
+    assert web["optionalClaims"] == {
+        "accessToken": [], "saml2Token": [],
+        "idToken": [{"name": "upn", "essential": False,
+                     "additionalProperties": ["include_externally_authenticated_upn"]}],
+    }  # fmt: skip
     assert cli["isFallbackPublicClient"] and cli["publicClient"]["redirectUris"] == [
         "http://localhost"
     ]

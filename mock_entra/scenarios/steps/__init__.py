@@ -14,17 +14,20 @@ from mock_entra.scenarios.keyed import keyed_union
 from mock_entra.scenarios.steps.base import StepBase, StepFailed
 from mock_entra.scenarios.steps.browser import FrontendSignIn, IdpSignIn
 from mock_entra.scenarios.steps.calls import Call
-from mock_entra.scenarios.steps.tenant import Clock, Fault, RotateKeys
+from mock_entra.scenarios.steps.device import DeviceCode
+from mock_entra.scenarios.steps.tenant import Clock, Fault, RevokeSignInSessions, RotateKeys
 from mock_entra.scenarios.steps.tokens import Code, Mutate, Token
 
 ACTIONS: tuple[type[Any], ...] = (
     Token,
     Code,
+    DeviceCode,
     Mutate,
     Call,
     Fault,
     Clock,
     RotateKeys,
+    RevokeSignInSessions,
     IdpSignIn,
     FrontendSignIn,
 )

@@ -1,5 +1,5 @@
 """Steps that change the scenario's own tenant through the admin API: a fault, a clock
-move, a key rotation. Each is scoped to that tenant and undone when the scenario ends."""
+move, a revocation of a user's sign-in sessions, a key rotation. Each is scoped to that tenant and undone when the scenario ends."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pydantic import RootModel
 from mock_entra.scenarios.observation import Observation
 from mock_entra.scenarios.steps.base import Action
 from mock_entra.scenarios.world import World
+from mock_entra.testing import user_credentials
 
 
 class Fault(RootModel[dict[str, Any]]):
@@ -32,6 +33,20 @@ class Clock(Action):
     def run(self, world: World, checked: bool) -> Observation:
         world.move_clock(self.advance)
         return Observation()
+
+
+class RevokeSignInSessions(Action):
+    """``revoke_sign_in_sessions: {user: alice}``: Graph's revokeSignInSessions for a user of
+    the scenario's tenant (the user's refresh tokens and browser sessions end)."""
+
+    key: ClassVar[str] = "revoke_sign_in_sessions"
+    user: str = "alice"
+
+    def run(self, world: World, checked: bool) -> Observation:
+        upn, _ = user_credentials(self.user)
+        path = f"/tenants/{world.tenant}/users/{upn}/revokeSignInSessions"
+        answer = world.stack.admin("POST", path)
+        return Observation(status=answer.status_code, json=answer.json())
 
 
 class RotateKeys(Action):
