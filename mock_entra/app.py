@@ -33,6 +33,7 @@ from mock_entra.routes import (
     token,
     userinfo,
 )
+from mock_entra.routes.page_language import PageLanguageMiddleware
 from mock_entra.settings import MockSettings
 from mock_entra.tenant import Directory, load_directory
 
@@ -99,6 +100,8 @@ def create_app(
     )  # fmt: skip
     for module in routers:
         app.include_router(module.router)
+    # The pages' language: ui_locales and Accept-Language of each request.
+    app.add_middleware(PageLanguageMiddleware)
     # Faults, per-tenant clocks, the request log and the worker header (admin API).
     app.add_middleware(ControlMiddleware, admin=admin)
     return app

@@ -82,6 +82,8 @@ class AuthorizeRequest:
     # The multi-tenant alias the request came through (organizations, common); ``tenant``
     # is then the app's home tenant until the user signs in, and theirs afterwards.
     authority: str | None = None
+    # OIDC Core §3.1.2.1: the user's preferred languages; every page of the flow uses them.
+    ui_locales: str | None = None
 
     @property
     def target(self) -> Target:
@@ -294,4 +296,5 @@ def validate(
         claims=claims,
         max_age=max_age,
         version=version,
+        ui_locales=params.get("ui_locales"),
     )
