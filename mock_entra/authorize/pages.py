@@ -115,7 +115,8 @@ def respond(target: Target, params: dict[str, str | None]) -> Response:
     """
     fields = [(k, v) for k, v in params.items() if v is not None]
     if target.response_mode == "form_post":
-        return render("form_post.html", action=target.redirect_uri, fields=fields)
+        say = translator(target.ui_locales)
+        return render("form_post.html", say=say, action=target.redirect_uri, fields=fields)
     uri = with_root_path(target.redirect_uri)
     if target.response_mode == "fragment":
         return RedirectResponse(uri + "#" + urlencode(fields), status_code=302)

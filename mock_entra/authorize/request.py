@@ -42,6 +42,8 @@ class Target:
     redirect_uri: str
     response_mode: str = "query"
     state: str | None = None
+    # The language of the form_post page that carries it (the request's ui_locales).
+    ui_locales: str | None = None
 
 
 @dataclass
@@ -87,7 +89,7 @@ class AuthorizeRequest:
 
     @property
     def target(self) -> Target:
-        return Target(self.redirect_uri, self.response_mode, self.state)
+        return Target(self.redirect_uri, self.response_mode, self.state, self.ui_locales)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -269,10 +271,11 @@ def validate(
     except OAuthError as exc:
         raise Untrusted(exc) from None
     state = params.get("state")
-    target = Target(redirect_uri, "query", state)
+    ui_locales = params.get("ui_locales")
+    target = Target(redirect_uri, "query", state, ui_locales)
     try:
         mode = check_response_mode(params)
-        target = Target(redirect_uri, mode, state)
+        target = Target(redirect_uri, mode, state, ui_locales)
         check_response_type(app, params)
         scope = check_scope(tenant, params, version)
         challenge, method = check_pkce(settings, app, params)
@@ -296,5 +299,5 @@ def validate(
         claims=claims,
         max_age=max_age,
         version=version,
-        ui_locales=params.get("ui_locales"),
+        ui_locales=ui_locales,
     )
