@@ -36,6 +36,7 @@ from mock_entra.routes import (
     userinfo,
 )
 from mock_entra.routes.lean import LeanPaths
+from mock_entra.routes.page_language import PageLanguageMiddleware
 from mock_entra.routes.responses import oauth_error_response
 from mock_entra.settings import MockSettings
 from mock_entra.tenant import Directory, load_directory
@@ -102,6 +103,9 @@ def create_app(
     )  # fmt: skip
     for module in routers:
         app.include_router(module.router)
+    # The pages' language: ui_locales and Accept-Language of each request (inside the
+    # lean paths, which render no page).
+    app.add_middleware(PageLanguageMiddleware)
     # The hot paths (token, discovery, JWKS) ahead of the router, inside the controls
     # so that faults, clocks and the log see them as any other request.
     app.add_middleware(LeanPaths, ctx=ctx)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from mock_entra.authorize.locales import Translator
 from mock_entra.authorize.request import AuthorizeRequest
 from mock_entra.consent import consented_scopes
 from mock_entra.context import Context
@@ -78,22 +79,27 @@ def missing_consent(ctx: Context, tenant: Tenant, req: AuthorizeRequest, user: U
     return [n for n in wanted if n not in have]
 
 
-def permissions(tenant: Tenant, req: AuthorizeRequest) -> list[Permission]:
-    """What the consent and sign-in pages list, in the user's words where the tenant has them."""
+def permissions(tenant: Tenant, req: AuthorizeRequest, say: Translator) -> list[Permission]:
+    """What the consent and sign-in pages list, in the user's words where the tenant has them.
+
+    ``say``: the page's language; a scope's description comes from the tenant file as is.
+    """
     parsed = parse_scopes(tenant, req.scope)
     out: list[Permission] = []
     if parsed.oidc:
-        out.append(
-            Permission("Sign you in", "View your basic profile (" + ", ".join(parsed.oidc) + ")")
-        )
+        profile = say.text("permission.profile").format(scopes=", ".join(parsed.oidc))
+        out.append(Permission(say.text("permission.sign_in"), profile))
     if parsed.resource is not None:
+        resource = parsed.resource.name
         for name in parsed.names:
             if name == DEFAULT:
-                text = f"Everything already granted to this app on {parsed.resource.name}"
+                text = say.text("permission.default").format(resource=resource)
             else:
                 scope = parsed.resource.scope(name)
-                text = (scope.description if scope else "") or f"{name} on {parsed.resource.name}"
-            out.append(Permission(f"{parsed.resource.name}: {name}", text))
+                text = (scope.description if scope else "") or say.text("permission.scope").format(
+                    scope=name, resource=resource
+                )
+            out.append(Permission(f"{resource}: {name}", text))
     return out
 
 

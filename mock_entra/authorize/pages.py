@@ -1,7 +1,9 @@
 """HTML and redirects for the browser: pages, error pages, query and form_post responses.
 
 Jinja2 with autoescape on; every page gets a per-response CSP nonce and refuses
-framing (clickjacking on a sign-in page). Errors that cannot be trusted to the
+framing (clickjacking on a sign-in page). Every page is in the language
+``locales.choose`` picks (``ui_locales``, then ``Accept-Language``, else English), with
+the same forms, field names and actions in every language (docs/CONTRACTS.md). Errors that cannot be trusted to the
 redirect_uri are rendered here (RFC 6749 §4.1.2.1); the others leave as
 ``redirect_uri?error=…&error_description=AADSTS…&state=…`` in the request's
 response_mode (OAuth 2.0 Form Post Response Mode).
@@ -18,6 +20,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment, FileSystemLoader
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from mock_entra.authorize import locales
 from mock_entra.authorize.redirect_uris import with_root_path
 from mock_entra.authorize.request import Target
 from mock_entra.context import Context
@@ -31,11 +34,22 @@ ERROR_HEADER = "X-Mock-Entra-Error"
 DEVICE_HEADER = "X-Mock-Entra-Device"
 
 
+def translator(ui_locales: str | None = None) -> locales.Translator:
+    """The texts of this request's page language (``ui_locales``: the authorize request's)."""
+    return locales.Translator(locales.choose(ui_locales))
+
+
 def render(
-    template: str, status: int = 200, headers: dict[str, str] | None = None, **variables: Any
+    template: str,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    say: locales.Translator | None = None,
+    **variables: Any,
 ) -> HTMLResponse:
+    """``template`` in ``say``'s language (default: this request's, see ``translator``)."""
     nonce = secrets.token_urlsafe(16)
-    html = _env.get_template(template).render(csp_nonce=nonce, **variables)
+    t = say or translator()
+    html = _env.get_template(template).render(csp_nonce=nonce, lang=t.lang, t=t, **variables)
     # No form-action: browsers apply it to the redirect after the POST too,
     # which would block the 302 to the app's redirect_uri.
     csp = (
@@ -52,6 +66,7 @@ def render(
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "no-referrer",
             "Content-Security-Policy": csp,
+            "Content-Language": t.lang,
             **(headers or {}),
         },
     )
@@ -74,10 +89,13 @@ def error_page(ctx: Context, err: OAuthError, tenant_name: str = "") -> HTMLResp
     )
 
 
-def device_done(tenant_name: str, app_name: str, *, approved: bool) -> HTMLResponse:
+def device_done(
+    tenant_name: str, app_name: str, *, approved: bool, ui_locales: str | None = None
+) -> HTMLResponse:
     """The last page of a device code sign-in: the device may go on, or it was cancelled."""
     return render(
         "device_done.html",
+        say=translator(ui_locales),
         headers={DEVICE_HEADER: "approved" if approved else "declined"},
         tenant_name=tenant_name,
         app_name=app_name,
@@ -97,7 +115,8 @@ def respond(target: Target, params: dict[str, str | None]) -> Response:
     """
     fields = [(k, v) for k, v in params.items() if v is not None]
     if target.response_mode == "form_post":
-        return render("form_post.html", action=target.redirect_uri, fields=fields)
+        say = translator(target.ui_locales)
+        return render("form_post.html", say=say, action=target.redirect_uri, fields=fields)
     uri = with_root_path(target.redirect_uri)
     if target.response_mode == "fragment":
         return RedirectResponse(uri + "#" + urlencode(fields), status_code=302)

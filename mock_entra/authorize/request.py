@@ -44,6 +44,8 @@ class Target:
     redirect_uri: str
     response_mode: str = "query"
     state: str | None = None
+    # The language of the form_post page that carries it (the request's ui_locales).
+    ui_locales: str | None = None
 
 
 @dataclass
@@ -84,10 +86,12 @@ class AuthorizeRequest:
     # The multi-tenant alias the request came through (organizations, common); ``tenant``
     # is then the app's home tenant until the user signs in, and theirs afterwards.
     authority: str | None = None
+    # OIDC Core §3.1.2.1: the user's preferred languages; every page of the flow uses them.
+    ui_locales: str | None = None
 
     @property
     def target(self) -> Target:
-        return Target(self.redirect_uri, self.response_mode, self.state)
+        return Target(self.redirect_uri, self.response_mode, self.state, self.ui_locales)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -280,10 +284,11 @@ def validate(
     except OAuthError as exc:
         raise Untrusted(exc) from None
     state = params.get("state")
-    target = Target(redirect_uri, "query", state)
+    ui_locales = params.get("ui_locales")
+    target = Target(redirect_uri, "query", state, ui_locales)
     try:
         mode = check_response_mode(params)
-        target = Target(redirect_uri, mode, state)
+        target = Target(redirect_uri, mode, state, ui_locales)
         check_response_type(app, params)
         scope = check_scope(tenant, params, version)
         check_resource_parameter(tenant, params, scope, version)
@@ -308,4 +313,5 @@ def validate(
         claims=claims,
         max_age=max_age,
         version=version,
+        ui_locales=ui_locales,
     )

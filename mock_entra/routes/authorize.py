@@ -87,7 +87,12 @@ def _device_done(
             device.approve(ctx, req, auth)
     except OAuthError as exc:  # expired, or answered in another window meanwhile
         return pages.error_page(ctx, exc, tenant_name(tenant))
-    return pages.device_done(tenant_name(tenant), app_name(tenant, req), approved=auth is not None)
+    return pages.device_done(
+        tenant_name(tenant),
+        app_name(tenant, req),
+        approved=auth is not None,
+        ui_locales=req.ui_locales,
+    )
 
 
 def _not_consented(tenant: Tenant, req: AuthorizeRequest) -> InteractionRequired:
@@ -173,15 +178,13 @@ def sign_in(
     found = find_user(username)
     if found is None:
         directory = pending.request.authority or tenant.domain
-        message = unknown_user(directory)
-        return sign_in_page(
-            ctx, tenant, pending.request, pending.request_id, username, message, 50034
-        )
+        failure = unknown_user(directory)
+        return sign_in_page(ctx, tenant, pending.request, pending.request_id, username, failure)
     user_tenant, user = found
     # Constant-time comparison: no timing oracle on the mock's passwords either.
     if not hmac.compare_digest(form.get("password", "").encode(), user.password.encode()):
         return sign_in_page(
-            ctx, tenant, pending.request, pending.request_id, username, WRONG_PASSWORD, 50126
+            ctx, tenant, pending.request, pending.request_id, username, WRONG_PASSWORD
         )
     session.end(ctx, request)  # a fresh session id on every sign-in (no fixation)
     sess = session.create(ctx, user_tenant, user)

@@ -61,13 +61,15 @@ async def devicecode_v1(
 
 def code_page(ctx: Context, code: str = "", error: OAuthError | None = None) -> Response:
     headers = {pages.ERROR_HEADER: f"{error.error} AADSTS{error.aadsts}"} if error else {}
+    say = pages.translator()
     return pages.render(
         "device_login.html",
+        say=say,
         status=200,
         headers=headers,
         action=device.verification_uri(ctx),
         code=code[:32],
-        error=f"AADSTS{error.aadsts}: {error.description}" if error else None,
+        error=say.aadsts(error.aadsts, error.description) if error else None,
     )
 
 

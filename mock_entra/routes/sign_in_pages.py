@@ -7,6 +7,8 @@ the user's tenant is known only once they signed in (``mock_entra.authorities``)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from starlette.responses import Response
 
 from mock_entra.authorize import flow, pages
@@ -14,17 +16,23 @@ from mock_entra.authorize.request import AuthorizeRequest
 from mock_entra.context import Context
 from mock_entra.tenant.model import Tenant, User
 
-WRONG_PASSWORD = (
-    "AADSTS50126: Error validating credentials due to invalid username or password. "
-    "Your account or password is incorrect."
-)
+
+@dataclass(frozen=True)
+class SignInFailure:
+    """Why the sign-in form comes back: Entra's code, and the directory 50034 names.
+
+    Its words are the page language's (``texts``: ``aadsts.<code>``), as on Entra's page.
+    """
+
+    code: int
+    directory: str = ""
 
 
-def unknown_user(directory_name: str) -> str:
-    return (
-        f"AADSTS50034: The user account does not exist in the {directory_name} directory. "
-        "To sign into this application, the account must be added to the directory."
-    )
+WRONG_PASSWORD = SignInFailure(50126)
+
+
+def unknown_user(directory_name: str) -> SignInFailure:
+    return SignInFailure(50034, directory_name)
 
 
 def app_name(tenant: Tenant, req: AuthorizeRequest) -> str:
@@ -42,26 +50,27 @@ def sign_in_page(
     req: AuthorizeRequest,
     request_id: str,
     username: str = "",
-    error: str | None = None,
-    code: int | None = None,
+    failure: SignInFailure | None = None,
 ) -> Response:
     """``tenant`` is the request's (the app's home tenant through an alias)."""
     headers = {pages.REQUEST_ID_HEADER: request_id}
-    if code is not None:
-        headers[pages.ERROR_HEADER] = f"invalid_grant AADSTS{code}"
+    if failure is not None:
+        headers[pages.ERROR_HEADER] = f"invalid_grant AADSTS{failure.code}"
     alias = req.authority
     users = [u for t in ctx.directory.tenants for u in t.users] if alias else tenant.users
+    say = pages.translator(req.ui_locales)
     return pages.render(
         "sign_in.html",
         headers=headers,
+        say=say,
         tenant_name="" if alias else tenant_name(tenant),
         app_name=app_name(tenant, req),
         action=ctx.endpoint(alias or tenant.id, "login"),
         request_id=request_id,
         users=users,
         username=username,
-        error=error,
-        permissions=flow.permissions(tenant, req),
+        error=say.aadsts(failure.code, directory=failure.directory) if failure else None,
+        permissions=flow.permissions(tenant, req, say),
     )
 
 
@@ -69,13 +78,15 @@ def consent_page(
     ctx: Context, tenant: Tenant, req: AuthorizeRequest, request_id: str, user: User
 ) -> Response:
     """``tenant`` is the user's: consent is given in the user's tenant, as in Entra."""
+    say = pages.translator(req.ui_locales)
     return pages.render(
         "consent.html",
         headers={pages.REQUEST_ID_HEADER: request_id},
+        say=say,
         tenant_name=tenant_name(tenant),
         app_name=app_name(tenant, req),
         action=ctx.endpoint(tenant.id, "consent"),
         request_id=request_id,
         user_upn=user.upn,
-        permissions=flow.permissions(tenant, req),
+        permissions=flow.permissions(tenant, req, say),
     )
