@@ -16,10 +16,9 @@ import time
 from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 from benchmarks.bare_app import _claims as bare_claims
-from benchmarks.mock_bench import CLIENT_CREDENTIALS
+from benchmarks.mock_bench import CLIENT_CREDENTIALS, obo_body
 from entra_kit import shipped_tenant as shipped
 from mock_entra.app import create_app
 from mock_entra.jwt import sign
@@ -140,17 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     path = f"/{TENANT_ID}/oauth2/v2.0/token"
     body = CLIENT_CREDENTIALS.encode()
     if args.grant == "obo":
-        assertion = _assertion(settings)
-        body = urlencode(
-            {
-                "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
-                "client_id": shipped.API_CLIENT_ID,
-                "client_secret": shipped.API_CLIENT_SECRET,
-                "assertion": assertion,
-                "requested_token_use": "on_behalf_of",
-                "scope": f"{shipped.SEARCH_RESOURCE}/.default",
-            }
-        ).encode()
+        body = obo_body(_assertion(settings)).encode()
     if args.compare:
         _compare(app, settings, path, body, args.seconds)
         return 0
