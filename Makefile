@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck bench install clean e2e-real
+.PHONY: run test lint typecheck bench profile install clean e2e-real
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,16 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Where a token request's time goes (docs/PERFORMANCE.md): py-spy samples the in-process
+# token path (no server, no TLS); the profile opens in https://www.speedscope.app.
+# py-spy is a profiling tool, installed here only, not a dependency of the mock.
+profile: $(STAMP)
+	$(BIN)/python -m pip install --quiet py-spy
+	mkdir -p bench-results
+	$(BIN)/py-spy record --format speedscope -o bench-results/profile-token.speedscope.json -- \
+		$(BIN)/python -m benchmarks.profile_token --seconds 10
+	$(BIN)/python -m benchmarks.profile_token --compare --seconds 10
 
 clean:
 	rm -rf $(VENV) .state .pytest_cache .mypy_cache .ruff_cache

@@ -109,6 +109,20 @@ def redeem_body(code: str) -> str:
     )
 
 
+def obo_body(assertion: str) -> str:
+    """The API's on-behalf-of request for the search resource, with a user's token."""
+    return urlencode(
+        {
+            "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
+            "client_id": shipped.API_CLIENT_ID,
+            "client_secret": shipped.API_CLIENT_SECRET,
+            "assertion": assertion,
+            "requested_token_use": "on_behalf_of",
+            "scope": f"{shipped.SEARCH_RESOURCE}/.default",
+        }
+    )
+
+
 def redeem(mock: ServedMock, code: str) -> dict[str, Any]:
     with httpx.Client(base_url=mock.base_url, verify=mock.ca, timeout=30) as client:
         answer = client.post(f"/{mock.tenant_id}/oauth2/v2.0/token", data=parse_qs_1(code))
@@ -164,16 +178,7 @@ def scenarios(mock: ServedMock, seconds: float, codes: list[str]) -> dict[str, d
             "method": "POST",
             "path": token,
             "headers": FORM,
-            "body": urlencode(
-                {
-                    "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
-                    "client_id": shipped.API_CLIENT_ID,
-                    "client_secret": shipped.API_CLIENT_SECRET,
-                    "assertion": assertion,
-                    "requested_token_use": "on_behalf_of",
-                    "scope": f"{shipped.SEARCH_RESOURCE}/.default",
-                }
-            ),
+            "body": obo_body(assertion),
         },
         "discovery": {
             **common,

@@ -135,7 +135,14 @@ def token_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, tools: bool = True) -> argparse.ArgumentParser:
+    """The command line; ``tools=False`` leaves out ``bad-token``, ``scenarios`` and
+    ``check-mcp``.
+
+    Those two need the scenario runner and the test client (httpx, the stack's
+    targets): importing them was about half of ``serve``'s start before its first
+    answer (``python -X importtime``; docs/PERFORMANCE.md), and ``serve`` needs none of it.
+    """
     parser = argparse.ArgumentParser(prog="mock-entra", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -164,7 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resource", required=True, help="resource identifier URI or client id")
     p.add_argument("--scope", action="append", help="delegated scope (default: consented)")
     p.set_defaults(func=token_command)
+    if tools:
+        _add_tool_commands(sub)
+    return parser
 
+
+def _add_tool_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from mock_entra.scenarios.command import add_arguments
     from mock_entra.scenarios.command import main as scenarios_main
     from mock_entra.testing.bad_tokens_cli import add_bad_token_arguments, bad_token_command
@@ -184,11 +196,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check-mcp", help="will MCP clients connect to this MCP server on Entra?")
     check_mcp.add_arguments(p)
     p.set_defaults(func=check_mcp.main)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # ``serve`` (and its --help) is the same without the tool subcommands: skip their imports.
+    args = build_parser(tools=argv[:1] != ["serve"]).parse_args(argv)
     try:
         result: int = args.func(args)
     except TenantFileError as exc:

@@ -5,6 +5,7 @@ Every test runs against the SQLite file and against a real Redis server on loopb
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import uuid
@@ -117,6 +118,32 @@ def test_a_generation_counter_starts_at_zero_and_only_moves_on(store: Store) -> 
     assert store.advance("controls") == 1
     assert store.advance("controls") == 2
     assert store.generation("controls") == 2 and store.generation("other") == 0
+
+
+def test_a_counter_moved_by_one_sqlite_worker_is_read_at_once_by_another(tmp_path: Path) -> None:
+    """Each worker process has its own store on the one file; its cached counters follow."""
+    first, second = (SqliteStore(tmp_path / "state.sqlite3") for _ in range(2))
+    assert first.generation("controls") == second.generation("controls") == 0
+    assert second.generation("other") == 0
+    for expected in (1, 2, 3):
+        assert first.advance("controls") == expected
+        assert second.generation("controls") == expected
+        assert first.generation("controls") == expected
+    second.advance("other")
+    assert first.generation("other") == 1 and first.generation("controls") == 3
+
+
+def test_sqlite_counters_cross_a_fork(tmp_path: Path) -> None:
+    """``serve`` opens the store, closes it and forks its workers: they share the counter."""
+    store = SqliteStore(tmp_path / "state.sqlite3")
+    assert store.generation("controls") == 0
+    store.close()
+    pid = os.fork()
+    if pid == 0:  # the worker: advance, then leave at once
+        os._exit(0 if store.advance("controls") == 1 else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert store.generation("controls") == 1
 
 
 @pytest.mark.parametrize("scheme", ["redis", "unix"])
