@@ -70,6 +70,29 @@ def create_app(
     app.state.ctx = ctx
     app.state.admin = admin
 
+    _install_error_handlers(app, ctx)
+
+    # multi_tenant before authorize: its literal /<alias>/ paths win over /{tenant}/.
+    routers = (
+        health, discovery, advertised, multi_tenant, authorize, device, logout, token, userinfo,
+        managed_identity, admin_routes, sign_in_sessions,
+    )  # fmt: skip
+    for module in routers:
+        app.include_router(module.router)
+    # The pages' language: ui_locales and Accept-Language of each request (inside the
+    # lean paths, which render no page).
+    app.add_middleware(PageLanguageMiddleware)
+    # The hot paths (token, discovery, JWKS) ahead of the router, inside the controls
+    # so that faults, clocks and the log see them as any other request.
+    app.add_middleware(LeanPaths, ctx=ctx)
+    # Faults, per-tenant clocks, the request log and the worker header (admin API).
+    app.add_middleware(ControlMiddleware, admin=admin)
+    return app
+
+
+def _install_error_handlers(app: FastAPI, ctx: Context) -> None:
+    """Every refusal as Entra's error body; nothing unexpected leaks a stack trace."""
+
     @app.exception_handler(OAuthError)
     async def _oauth_error(request: Request, exc: OAuthError) -> JSONResponse:
         return oauth_error_response(exc, ctx)
@@ -95,23 +118,6 @@ def create_app(
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return oauth_error_response(ServerError(90033, "A transient error has occurred."), ctx)
-
-    # multi_tenant before authorize: its literal /<alias>/ paths win over /{tenant}/.
-    routers = (
-        health, discovery, advertised, multi_tenant, authorize, device, logout, token, userinfo,
-        managed_identity, admin_routes, sign_in_sessions,
-    )  # fmt: skip
-    for module in routers:
-        app.include_router(module.router)
-    # The pages' language: ui_locales and Accept-Language of each request (inside the
-    # lean paths, which render no page).
-    app.add_middleware(PageLanguageMiddleware)
-    # The hot paths (token, discovery, JWKS) ahead of the router, inside the controls
-    # so that faults, clocks and the log see them as any other request.
-    app.add_middleware(LeanPaths, ctx=ctx)
-    # Faults, per-tenant clocks, the request log and the worker header (admin API).
-    app.add_middleware(ControlMiddleware, admin=admin)
-    return app
 
 
 def app_from_environment() -> FastAPI:

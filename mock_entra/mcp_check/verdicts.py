@@ -96,7 +96,7 @@ def _sign_in_fix(aadsts: int | None, request: ClientRequest, reg: Registration) 
             "slash counts), and advertise the scopes as <that URI>/<scope> (Microsoft's "
             "recommended set-up); or put an OAuth proxy in front (FastMCP AzureProvider)"
         )
-    if aadsts in (500011, 70011, 65005):
+    if aadsts in (500011, 70011):
         return "advertise scopes of an app registered in the tenant, as <identifier URI>/<scope>"
     return "see the error above: the tenant's registration or the client's settings"
 

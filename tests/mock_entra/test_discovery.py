@@ -82,7 +82,8 @@ def test_every_endpoint_either_document_names_answers(mock_entra: RunningMock) -
 def test_userinfo_answers_for_a_graph_token_with_the_id_tokens_sub(
     mock_entra: RunningMock, entra_tokens: Tokens
 ) -> None:
-    result = entra_tokens.sign_in("alice", scopes=["User.Read"])
+    # UserInfo has email only for a token whose scopes include ``email`` (the userinfo doc).
+    result = entra_tokens.sign_in("alice", scopes=["User.Read", "email"])
     with mock_entra.http() as http:
         userinfo = http.get(
             "/graph/oidc/userinfo", headers={"Authorization": f"Bearer {result['access_token']}"}
