@@ -75,8 +75,17 @@ def _check_certificate_claims(attempt: Attempt, claims: dict[str, Any]) -> None:
     endpoint = attempt.token_endpoint
     audiences = {endpoint, endpoint.replace("/oauth2/v2.0/token", "/oauth2/token")}
     aud = claims.get("aud")
-    # RFC 7519 §4.1.3: one string or an array of them; Entra accepts an array naming it.
+    # RFC 7519 §4.1.3 allows one string or an array. Entra takes one value: an array of
+    # two answers AADSTS5002741 "Number of audience values in the provided client
+    # credential exceed maximum allowed. 2 audience values provided, maximum allowed is 1"
+    # (captured: zitadel/oidc#887, 2026). A one-value array is taken (unverified).
     named = aud if isinstance(aud, list) else [aud]
+    if len(named) > 1:
+        raise InvalidClient(
+            5002741,
+            "Number of audience values in the provided client credential exceed maximum "
+            f"allowed. {len(named)} audience values provided, maximum allowed is 1.",
+        )
     if not any(isinstance(a, str) and a in audiences for a in named):
         raise InvalidClient(
             70002,

@@ -242,14 +242,22 @@ def _hand_made_assertion(material: tuple[str, str, str], aud: Any) -> str:
 
 
 @pytest.mark.parametrize(
-    ("named", "status"), [(True, 200), (False, 401)], ids=["naming it", "not naming it"]
-)
+    ("audiences", "status", "code"),
+    [(["endpoint"], 200, None), (["elsewhere"], 401, 70002),
+     (["endpoint", "issuer"], 401, 5002741)],
+    ids=["naming it", "not naming it", "two values"],
+)  # fmt: skip
 def test_a_client_assertion_whose_aud_is_an_array(
-    cert_mock: tuple[RunningMock, tuple[str, str, str]], named: bool, status: int
+    cert_mock: tuple[RunningMock, tuple[str, str, str]],
+    audiences: list[str],
+    status: int,
+    code: int | None,
 ) -> None:
-    """RFC 7519 §4.1.3 allows an array; it must contain the token endpoint (was a 500)."""
+    """RFC 7519 §4.1.3 allows an array (was a 500); Entra takes one value (zitadel/oidc#887)."""
     mock, material = cert_mock
-    aud = [mock.token_endpoint()] if named else ["https://elsewhere.example/token"]
+    values = {"endpoint": mock.token_endpoint(), "elsewhere": "https://elsewhere.example/token",
+              "issuer": mock.issuer_v2()}  # fmt: skip
+    aud = [values[a] for a in audiences]
     with mock.http() as http:
         answer = http.post(mock.token_endpoint(), data={
             "grant_type": "client_credentials", "client_id": API_CLIENT_ID,
@@ -258,5 +266,5 @@ def test_a_client_assertion_whose_aud_is_an_array(
             "client_assertion": _hand_made_assertion(material, aud),
         })  # fmt: skip
     assert answer.status_code == status, answer.text
-    if not named:
-        assert answer.json()["error_codes"] == [70002]
+    if code is not None:
+        assert answer.json()["error_codes"] == [code]
