@@ -10,21 +10,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from entra_kit.microsoft_apps import FIRST_PARTY_APPS
 from mock_entra.tenant import Application, Tenant
 
-GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
-
 # Microsoft's own apps: present in every tenant (or added by ``az ad sp create --id``),
-# referenced by app id, never created. Ids: https://learn.microsoft.com/troubleshoot/entra/
-# entra-id/governance/verify-first-party-apps-sign-in
-FIRST_PARTY = {
-    GRAPH_APP_ID: "Microsoft Graph",
-    "880da380-985e-4198-81b9-e05b1cc53158": "Azure AI Search",
-    "fb60f99c-7a34-4190-8149-302f77469936": "AAD Token Exchange",
-    "cfa8b339-82a2-471a-a3c9-0fc0be7a4093": "Azure Key Vault",
-    "e406a681-f3d4-42a8-90b6-c2b029497af1": "Azure Storage",
-    "797f4846-ba00-4fd7-ba43-dac1f8f63013": "Azure Service Management",
-}
+# referenced by app id, never created.
+FIRST_PARTY = FIRST_PARTY_APPS
 
 # Graph's delegated OpenID Connect permissions. MSAL always asks for openid, profile and
 # offline_access, so they are requested and consented like any other scope; otherwise a

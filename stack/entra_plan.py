@@ -9,9 +9,9 @@ plan as bash.
 
 from __future__ import annotations
 
+from entra_kit.microsoft_apps import GRAPH_APP_ID
 from mock_entra.tenant import Tenant
 from stack.entra_model import (
-    GRAPH_APP_ID,
     OIDC_SCOPE_IDS,
     AppPlan,
     DelegatedGrant,

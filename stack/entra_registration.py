@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from entra_kit.microsoft_apps import GRAPH_APP_ID
 from mock_entra.tenant import Application, Tenant
 from mock_entra.tenant.model import FederatedCredential, ResourceAccess
 from stack.entra_model import (
-    GRAPH_APP_ID,
     LOOPBACK,
     OIDC_SCOPE_IDS,
     AppPlan,

@@ -32,21 +32,13 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from entra_kit.ids import is_guid
-from entra_kit.microsoft_apps import GRAPH_APP_ID, SEARCH_APP_ID
+from entra_kit.microsoft_apps import FIRST_PARTY_APPS
 
 IdentifierUriPolicy = Literal["secure_patterns", "verified_domains_only"]
 
 # Microsoft's first-party apps (the same app id in every tenant): a tenant file lists
 # their service principals, whose identifier URIs are Microsoft's, not the tenant's.
-# https://learn.microsoft.com/troubleshoot/entra/entra-id/governance/verify-first-party-apps-sign-in
-MICROSOFT_APP_IDS = frozenset({
-    GRAPH_APP_ID,
-    SEARCH_APP_ID,
-    "fb60f99c-7a34-4190-8149-302f77469936",  # AAD Token Exchange (api://AzureADTokenExchange)
-    "cfa8b339-82a2-471a-a3c9-0fc0be7a4093",  # Azure Key Vault
-    "e406a681-f3d4-42a8-90b6-c2b029497af1",  # Azure Storage
-    "797f4846-ba00-4fd7-ba43-dac1f8f63013",  # Azure Service Management
-})  # fmt: skip
+MICROSOFT_APP_IDS = frozenset(FIRST_PARTY_APPS)
 
 
 @dataclass(frozen=True)
