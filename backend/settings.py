@@ -17,7 +17,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 import entra_kit.settings
 from entra_kit import shipped_tenant as shipped
-from entra_kit.ids import is_guid
+from entra_kit.ids import guid_list, is_guid
 
 # A list setting given in the environment as "a,b c" (comma or space separated).
 CsvList = Annotated[list[str], NoDecode]
@@ -137,10 +137,7 @@ class BackendSettings(BaseSettings):
     @field_validator("backend_allowed_tenants", "backend_allowed_client_apps")
     @classmethod
     def _guids(cls, values: list[str]) -> list[str]:
-        bad = [v for v in values if not is_guid(v, any_case=True)]
-        if bad:
-            raise ValueError(f"not a GUID: {bad[0][:40]}")
-        return [v.lower() for v in values]
+        return guid_list(values)
 
     @field_validator("backend_token_versions")
     @classmethod

@@ -21,3 +21,11 @@ def as_guid(value: str) -> str | None:
         return str(uuid.UUID(value))
     except (ValueError, TypeError, AttributeError):
         return None
+
+
+def guid_list(values: list[str]) -> list[str]:
+    """Settings' lists of tenant or app ids, lower-cased; ValueError naming the first bad one."""
+    bad = [v for v in values if not is_guid(v, any_case=True)]
+    if bad:
+        raise ValueError(f"not a GUID: {bad[0][:40]}")
+    return [v.lower() for v in values]

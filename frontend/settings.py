@@ -17,7 +17,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 import entra_kit.settings
 from entra_kit import shipped_tenant as shipped
-from entra_kit.ids import is_guid
+from entra_kit.ids import guid_list, is_guid
 from entra_kit.microsoft_apps import GRAPH_RESOURCE
 
 GRAPH_USER_READ = f"{GRAPH_RESOURCE}/User.Read"
@@ -139,10 +139,7 @@ class FrontendSettings(BaseSettings):
     @field_validator("frontend_allowed_tenants")
     @classmethod
     def _guids(cls, values: list[str]) -> list[str]:
-        bad = [v for v in values if not is_guid(v, any_case=True)]
-        if bad:
-            raise ValueError(f"not a GUID: {bad[0][:40]}")
-        return [v.lower() for v in values]
+        return guid_list(values)
 
     @property
     def redirect_uri(self) -> str:
