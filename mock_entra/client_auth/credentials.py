@@ -20,7 +20,9 @@ from mock_entra.errors import InvalidClient, InvalidRequest
 from mock_entra.tenant.model import Application, FederatedCredential, Tenant
 
 JWT_BEARER_ASSERTION = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-AADSTS_BAD_ASSERTION_TYPE = 700023
+# A client assertion of another type: Entra answers invalid_request AADSTS90011
+# "Unexpected client assertion type." (captured in AzureAD/azure-activedirectory-library-for-ruby#53).
+AADSTS_BAD_ASSERTION_TYPE = 90011
 CLOCK_LEEWAY = 300
 
 
@@ -116,7 +118,7 @@ class Attempt:
         if self.params.get("client_assertion_type") != JWT_BEARER_ASSERTION:
             raise InvalidRequest(
                 AADSTS_BAD_ASSERTION_TYPE,
-                f"client_assertion_type must be '{JWT_BEARER_ASSERTION}'.",
+                "Unexpected client assertion type.",
             )
         assertion = ClientAssertion.parse(raw)
         check_times(self.ctx, assertion.claims)

@@ -268,3 +268,21 @@ def test_a_client_assertion_whose_aud_is_an_array(
     assert answer.status_code == status, answer.text
     if code is not None:
         assert answer.json()["error_codes"] == [code]
+
+
+def test_a_client_assertion_of_another_type_is_unexpected(
+    cert_mock: tuple[RunningMock, tuple[str, str, str]],
+) -> None:
+    """Entra: invalid_request AADSTS90011 "Unexpected client assertion type." (ADAL ruby#53)."""
+    mock, material = cert_mock
+    with mock.http() as http:
+        answer = http.post(mock.token_endpoint(), data={
+            "grant_type": "client_credentials", "client_id": API_CLIENT_ID,
+            "scope": f"{SEARCH_RESOURCE}/.default",
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:saml2-bearer",
+            "client_assertion": _hand_made_assertion(material, mock.token_endpoint()),
+        })  # fmt: skip
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"] == "invalid_request"
+    assert answer.json()["error_codes"] == [90011]
+    assert "Unexpected client assertion type" in answer.json()["error_description"]
