@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from mock_entra.authorize.flow import resolve_user
 from mock_entra.context import Context
 from mock_entra.errors import InvalidRequest, unknown_client
-from mock_entra.tenant.model import Application, Tenant, User
+from mock_entra.tenant.application import Application
+from mock_entra.tenant.model import Tenant, User
 
 COMMON, ORGANIZATIONS, CONSUMERS = "common", "organizations", "consumers"
 ALIASES = frozenset({COMMON, ORGANIZATIONS, CONSUMERS})

@@ -25,7 +25,8 @@ from mock_entra.controls import TokenKind, UnsignedToken
 from mock_entra.jwt import sign
 from mock_entra.keys import SigningKey
 from mock_entra.optional_claims import Holder, guid_audience, optional_claims
-from mock_entra.tenant.model import Application, Tenant, User
+from mock_entra.tenant.application import Application
+from mock_entra.tenant.model import Tenant, User
 
 # Entra back-dates iat/nbf by five minutes to absorb clock skew.
 SKEW = 300

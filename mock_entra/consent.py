@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from mock_entra.context import Context
 from mock_entra.records.consents import UserConsent
-from mock_entra.tenant.model import Application, Tenant, User
+from mock_entra.tenant.application import Application
+from mock_entra.tenant.model import Tenant, User
 
 
 def _key(tenant: Tenant, client_id: str, resource: Application, user: User) -> str:

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from entra_kit.jose import b64url_decode, b64url_encode
-from mock_entra.tenant.model import Application, OptionalClaim, Tenant, User
+from mock_entra.tenant.application import Application, OptionalClaim
+from mock_entra.tenant.model import Tenant, User
 
 LOGIN_HINT_PREFIX = "O."
 

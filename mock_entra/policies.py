@@ -14,7 +14,8 @@ import json
 from typing import Any
 
 from mock_entra.errors import InteractionRequired
-from mock_entra.tenant.model import Application, Tenant, User
+from mock_entra.tenant.application import Application
+from mock_entra.tenant.model import Tenant, User
 
 
 def claims_challenge(policy_ids: list[str]) -> str:

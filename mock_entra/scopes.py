@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from entra_kit.microsoft_apps import GRAPH_RESOURCE
 from mock_entra.errors import InvalidResource, InvalidScope
-from mock_entra.tenant.model import OIDC_SCOPES, Application, Tenant
+from mock_entra.tenant.application import Application
+from mock_entra.tenant.model import OIDC_SCOPES, Tenant
 
 DEFAULT = ".default"
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from entra_kit.microsoft_apps import GRAPH_APP_ID
 from mock_entra.tenant import Application, Tenant
-from mock_entra.tenant.model import FederatedCredential, ResourceAccess
+from mock_entra.tenant.application import FederatedCredential, ResourceAccess
 from stack.entra_model import (
     LOOPBACK,
     OIDC_SCOPE_IDS,

@@ -29,7 +29,8 @@ from mock_entra.errors import (
 from mock_entra.resource_indicator import check_resource
 from mock_entra.scopes import parse_scopes
 from mock_entra.settings import MockSettings
-from mock_entra.tenant.model import Application, Tenant
+from mock_entra.tenant.application import Application
+from mock_entra.tenant.model import Tenant
 
 PROMPTS = frozenset({"login", "none", "select_account", "consent"})
 RESPONSE_MODES = frozenset({"query", "form_post", "fragment"})

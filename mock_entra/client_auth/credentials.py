@@ -17,7 +17,8 @@ from urllib.parse import unquote_plus
 from entra_kit.jose import b64url_decode, peek_jwt
 from mock_entra.context import Context
 from mock_entra.errors import InvalidClient, InvalidRequest
-from mock_entra.tenant.model import Application, FederatedCredential, Tenant
+from mock_entra.tenant.application import Application, FederatedCredential
+from mock_entra.tenant.model import Tenant
 
 JWT_BEARER_ASSERTION = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 # A client assertion of another type: Entra answers invalid_request AADSTS90011

@@ -20,7 +20,8 @@ from mock_entra.grants.request import TokenRequest
 from mock_entra.policies import interactive_amr
 from mock_entra.records.refresh_tokens import RefreshToken, SignIn
 from mock_entra.scopes import RequestedScopes, granted_delegated, response_scope
-from mock_entra.tenant.model import Application, User
+from mock_entra.tenant.application import Application
+from mock_entra.tenant.model import User
 
 
 def malformed_grant() -> InvalidGrant:

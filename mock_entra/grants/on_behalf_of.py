@@ -23,7 +23,7 @@ from mock_entra.jwt import signature_problem
 from mock_entra.policies import check_mfa
 from mock_entra.records.refresh_tokens import SignIn
 from mock_entra.scopes import parse_scopes
-from mock_entra.tenant.model import Application
+from mock_entra.tenant.application import Application
 
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 LEEWAY = 300

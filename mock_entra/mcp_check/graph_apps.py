@@ -22,7 +22,8 @@ from urllib.parse import urlsplit
 
 from entra_kit.ids import is_guid
 from mock_entra.tenant import Directory
-from mock_entra.tenant.model import Application, Scope, Tenant
+from mock_entra.tenant.application import Application, Scope
+from mock_entra.tenant.model import Tenant
 
 # The tenant id when the server names a multi-tenant authority (organizations, common).
 UNNAMED_TENANT = "00000000-0000-0000-0000-00000000c4ec"

@@ -19,7 +19,8 @@ from mock_entra.errors import OAuthError
 from mock_entra.mcp_check.server import ServerFacts, looks_like_entra
 from mock_entra.mcp_check.verdicts import Verdict
 from mock_entra.scopes import parse_scopes
-from mock_entra.tenant.model import Application, Tenant
+from mock_entra.tenant.application import Application
+from mock_entra.tenant.model import Tenant
 
 PROXY_FIX = "put an OAuth proxy in front (FastMCP AzureProvider offers DCR and S256 to clients)"
 

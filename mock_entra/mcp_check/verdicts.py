@@ -20,7 +20,8 @@ from mock_entra.authorize.pages import ERROR_HEADER, REQUEST_ID_HEADER
 from mock_entra.errors import OAuthError
 from mock_entra.mcp_check.clients import ClientRequest
 from mock_entra.resource_indicator import check_resource
-from mock_entra.tenant.model import Application, Tenant
+from mock_entra.tenant.application import Application
+from mock_entra.tenant.model import Tenant
 
 _AADSTS = re.compile(r"AADSTS(\d+)")
 # Any S256 challenge of the right shape: the request is judged before PKCE is used.

@@ -29,7 +29,8 @@ from mock_entra.authorize.params import read_params
 from mock_entra.context import Context, get_context
 from mock_entra.errors import OAuthError
 from mock_entra.optional_claims import login_hint_user
-from mock_entra.tenant.model import Application, Tenant
+from mock_entra.tenant.application import Application
+from mock_entra.tenant.model import Tenant
 
 router = APIRouter(tags=["logout"])
 

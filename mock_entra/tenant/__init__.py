@@ -1,17 +1,8 @@
 """The tenant model: tenants, app registrations, users, groups, consent, managed identities."""
 
+from mock_entra.tenant.application import Application, AppRole, Scope
 from mock_entra.tenant.loader import TenantFileError, load_directory, load_directory_text
-from mock_entra.tenant.model import (
-    Application,
-    AppRole,
-    ConsentGrant,
-    Directory,
-    Group,
-    ManagedIdentity,
-    Scope,
-    Tenant,
-    User,
-)
+from mock_entra.tenant.model import ConsentGrant, Directory, Group, ManagedIdentity, Tenant, User
 
 __all__ = [
     "AppRole",

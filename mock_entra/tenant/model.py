@@ -8,212 +8,38 @@ protocol code never scans lists itself.
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
 from functools import cached_property
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import field_validator, model_validator
 
-from entra_kit.ids import as_guid
-from mock_entra.tenant.identifier_uris import (
-    MICROSOFT_APP_IDS,
-    IdentifierUriPolicy,
-    RegisteredUris,
-    first_refusal,
+from mock_entra.tenant.application import Application
+from mock_entra.tenant.base import Strict, check_guid
+from mock_entra.tenant.identifier_uris import IdentifierUriPolicy, RegisteredUris, first_refusal
+from mock_entra.tenant.policies import (
+    DeviceCodePolicy,
+    RefreshTokenPolicy,
+    ResourceParameterPolicy,
+    TokenLifetimes,
 )
 
 # Scopes that belong to the sign-in itself rather than to any resource (OIDC).
 OIDC_SCOPES = frozenset({"openid", "profile", "email", "offline_access"})
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _guid(value: str) -> str:
-    guid = as_guid(value)
-    if guid is None:
-        raise ValueError(f"not a GUID: {value!r}")
-    return guid
-
-
-class Scope(_Strict):
-    """A delegated permission an API exposes (``oauth2PermissionScopes``)."""
-
-    value: str
-    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
-    admin_consent_required: bool = False
-    description: str = ""
-
-
-class AppRole(_Strict):
-    value: str
-    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
-    allowed_member_types: list[Literal["User", "Application"]] = ["User", "Application"]
-    description: str = ""
-
-
-class Secret(_Strict):
-    value: str = Field(min_length=8)
-    expires: datetime = datetime(2099, 12, 31, tzinfo=UTC)
-    hint: str = ""
-
-    def expired(self, now: datetime) -> bool:
-        return now >= self.expires
-
-
-class Certificate(_Strict):
-    """A public certificate registered for client assertions (PEM text)."""
-
-    pem: str
-    expires: datetime = datetime(2099, 12, 31, tzinfo=UTC)
-
-
-class FederatedCredential(_Strict):
-    """Workload identity federation: trust assertions with this iss/sub/aud."""
-
-    name: str
-    issuer: str
-    subject: str
-    audiences: list[str] = ["api://AzureADTokenExchange"]
-
-
-class OptionalClaim(_Strict):
-    """One ``optionalClaims`` entry of the app manifest: a claim, its token, its properties.
-
-    In the tenant file a bare name is an access-token claim without properties
-    (``idtyp``); the long form adds the token (``access`` or ``id``) and the
-    ``additional_properties`` (``include_user_token``, ``use_guid`` ...).
-    https://learn.microsoft.com/entra/identity-platform/optional-claims-reference
-    """
-
-    name: str
-    token: Literal["access", "id"] = "access"
-    essential: bool = False
-    additional_properties: list[str] = []
-
-    def manifest(self) -> dict[str, object]:
-        """The entry as the app manifest writes it."""
-        entry: dict[str, object] = {"name": self.name, "essential": self.essential}
-        if self.additional_properties:
-            entry["additionalProperties"] = list(self.additional_properties)
-        return entry
-
-
-class ResourceAccess(_Strict):
-    """``requiredResourceAccess``: what an app asks for on another resource."""
-
-    resource: str  # client id or identifier URI of the resource app
-    scopes: list[str] = []
-    roles: list[str] = []
-
-
-class Application(_Strict):
-    """An app registration together with its service principal in the tenant."""
-
-    client_id: str
-    name: str
-    requested_access_token_version: Literal[1, 2] = 1
-    sign_in_audience: Literal["AzureADMyOrg", "AzureADMultipleOrgs"] = "AzureADMyOrg"
-    # A public client: "Allow public client flows" on, its redirect URIs those of the
-    # "Mobile and desktop applications" platform (manifest ``isFallbackPublicClient`` and
-    # ``publicClient.redirectUris``). It authenticates with nothing (AADSTS700025 if it
-    # tries) and must use PKCE. An app with both a web and a public-client platform is
-    # not modelled.
-    public_client: bool = False
-    # Also where sign-out may return: Entra has no separate post-logout list (v2-protocols-oidc).
-    redirect_uris: list[str] = []
-    implicit_grant_access_tokens: bool = False
-    secrets: list[Secret] = []
-    certificates: list[Certificate] = []
-    federated_credentials: list[FederatedCredential] = []
-    identifier_uris: list[str] = []
-    scopes: list[Scope] = []
-    app_roles: list[AppRole] = []
-    required_resource_access: list[ResourceAccess] = []
-    # Roles granted to this app itself on other resources (application permissions).
-    granted_app_roles: list[ResourceAccess] = []
-    optional_claims: list[OptionalClaim] = []
-    group_membership_claims: Literal["None", "SecurityGroup", "All"] = "None"
-    # Microsoft Graph puts a ``nonce`` in the JWT header so third parties cannot
-    # validate its tokens; mark resources that behave that way.
-    header_nonce: bool = False
-    # Custom claims to add to every access token issued for this resource.
-    extra_claims: dict[str, object] = {}
-    # A service principal of an app registered in another tenant (a partner's
-    # multi-tenant app): its identifier URIs are its home tenant's, not held to this
-    # one's rules. Microsoft's own apps (MICROSOFT_APP_IDS) count as such without it.
-    registered_elsewhere: bool = False
-
-    _check_id = field_validator("client_id")(_guid)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_post_logout_list(cls, data: object) -> object:
-        """A tenant file written for the first mock: say where its post-logout URIs go."""
-        if isinstance(data, dict) and "post_logout_redirect_uris" in data:
-            raise ValueError(
-                "post_logout_redirect_uris is not an Entra setting: post_logout_redirect_uri "
-                "must match one of the app's redirect_uris, so list those URIs there "
-                "(https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc"
-                "#send-a-sign-out-request)"
-            )
-        return data
-
-    @field_validator("optional_claims", mode="before")
-    @classmethod
-    def _named_claims(cls, value: object) -> object:
-        """A bare name is an access-token claim without properties."""
-        if isinstance(value, list):
-            return [{"name": v} if isinstance(v, str) else v for v in value]
-        return value
-
-    @property
-    def multi_tenant(self) -> bool:
-        """Signs in users of any organization (through /organizations or /common)."""
-        return self.sign_in_audience == "AzureADMultipleOrgs"
-
-    @property
-    def primary_resource_uri(self) -> str:
-        return self.identifier_uris[0] if self.identifier_uris else self.client_id
-
-    @property
-    def foreign(self) -> bool:
-        """Registered in another tenant (Microsoft's apps, or ``registered_elsewhere``)."""
-        return self.registered_elsewhere or self.client_id in MICROSOFT_APP_IDS
-
-    def identified_by(self, uri: str) -> bool:
-        """True when ``uri`` is, byte for byte, one of this app's identifier URIs."""
-        return uri in self.identifier_uris
-
-    def answers_to(self, resource: str) -> bool:
-        """True when ``resource`` names this app (client id or identifier URI)."""
-        resource = resource.rstrip("/")
-        return resource == self.client_id or resource in (
-            u.rstrip("/") for u in self.identifier_uris
-        )
-
-    def scope(self, value: str) -> Scope | None:
-        return next((s for s in self.scopes if s.value == value), None)
-
-    def role(self, value: str) -> AppRole | None:
-        return next((r for r in self.app_roles if r.value == value), None)
-
-
-class Group(_Strict):
+class Group(Strict):
     id: str
     name: str
 
-    _check_id = field_validator("id")(_guid)
+    _check_id = field_validator("id")(check_guid)
 
 
-class UserRoleAssignment(_Strict):
+class UserRoleAssignment(Strict):
     app: str  # client id or identifier URI of the resource app
     role: str
 
 
-class User(_Strict):
+class User(Strict):
     oid: str
     upn: str
     display_name: str
@@ -225,10 +51,10 @@ class User(_Strict):
     groups: list[str] = []  # group ids or names
     app_roles: list[UserRoleAssignment] = []
 
-    _check_id = field_validator("oid")(_guid)
+    _check_id = field_validator("oid")(check_guid)
 
 
-class ConsentGrant(_Strict):
+class ConsentGrant(Strict):
     """An ``oauth2PermissionGrant``: ``principal`` ``all`` is admin consent."""
 
     client: str  # client id
@@ -237,16 +63,16 @@ class ConsentGrant(_Strict):
     principal: str = "all"  # "all" or a user's UPN/oid
 
 
-class ManagedIdentity(_Strict):
+class ManagedIdentity(Strict):
     name: str
     client_id: str
     principal_id: str  # object id; the ``sub`` of its tokens
     kind: Literal["user_assigned", "system_assigned"] = "user_assigned"
 
-    _check_ids = field_validator("client_id", "principal_id")(_guid)
+    _check_ids = field_validator("client_id", "principal_id")(check_guid)
 
 
-class MfaPolicy(_Strict):
+class MfaPolicy(Strict):
     """A Conditional Access stand-in: MFA required for a resource (optionally per user/app).
 
     Silent flows (refresh, On-Behalf-Of) for a session without MFA answer 50076 with a
@@ -259,7 +85,7 @@ class MfaPolicy(_Strict):
     users: list[str] = []  # UPNs or oids; empty: everyone
     clients: list[str] = []  # calling apps; empty: any
 
-    _check_id = field_validator("id")(_guid)
+    _check_id = field_validator("id")(check_guid)
 
     def applies(self, resource: Application, user: User, client_id: str) -> bool:
         if not resource.answers_to(self.resource):
@@ -269,49 +95,7 @@ class MfaPolicy(_Strict):
         return not self.clients or client_id in self.clients
 
 
-class TokenLifetimes(_Strict):
-    """Seconds. Entra's defaults: access 60-90 min, ID 1 h, refresh 90 days, code 10 min.
-
-    ``access_token`` unset is Entra's default: "a random value ranging between 60-90
-    minutes (75 minutes on average)" for each token (configurable-token-lifetimes, access
-    tokens); set, every access token lives exactly that long (a token lifetime policy's
-    ``AccessTokenLifetime``; tests that check ``exp`` set it).
-    """
-
-    access_token: int | None = Field(default=None, ge=301)
-    id_token: int = Field(default=3600, ge=301)
-    refresh_token: int = Field(default=90 * 24 * 3600, ge=60)
-    authorization_code: int = Field(default=600, ge=1)
-
-
-# What the v2 endpoints do with an RFC 8707 ``resource`` parameter (mock_entra.resource_indicator).
-ResourceParameterPolicy = Literal["match_scopes", "unsupported", "ignored"]
-
-
-class RefreshTokenPolicy(_Strict):
-    """What using a refresh token does to it.
-
-    Entra's default, and the mock's: "Refresh tokens aren't revoked when used to acquire
-    new access tokens" (v2-oauth2-auth-code-flow#refresh-the-access-token). Every use
-    answers with a new refresh token, and the one used stays good until it expires or
-    is revoked. ``strict_rotation`` is not an Entra setting: it makes each refresh token
-    one-time and treats a second use as theft, revoking the whole family (RFC 9700
-    §4.14.2), to test a client against an authorization server that rotates.
-    """
-
-    strict_rotation: bool = False
-
-
-class DeviceCodePolicy(_Strict):
-    """The device code flow's timing: "the user has 15 minutes to sign in. This is the
-    default value for ``expires_in``" (v2-oauth2-device-code); Entra answers ``interval``
-    5 (captured in MicrosoftDocs/azure-docs#33126). Tests may poll faster."""
-
-    lifetime: int = Field(default=900, ge=1)
-    interval: int = Field(default=5, ge=0, le=60)
-
-
-class Tenant(_Strict):
+class Tenant(Strict):
     id: str
     domain: str  # the initial domain, <name>.onmicrosoft.com
     display_name: str = ""
@@ -332,7 +116,7 @@ class Tenant(_Strict):
     refresh_tokens: RefreshTokenPolicy = RefreshTokenPolicy()
     device_code: DeviceCodePolicy = DeviceCodePolicy()
 
-    _check_id = field_validator("id")(_guid)
+    _check_id = field_validator("id")(check_guid)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Tenant:
@@ -426,7 +210,7 @@ class Tenant(_Strict):
         return scopes
 
 
-class Directory(_Strict):
+class Directory(Strict):
     """Every tenant the mock serves; looked up by GUID or verified domain."""
 
     tenants: list[Tenant]
