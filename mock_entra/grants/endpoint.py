@@ -19,27 +19,23 @@ from mock_entra.resource_indicator import check_resource
 from mock_entra.tenant.model import Tenant
 
 
-def token_tenant(
-    ctx: Context, segment: str, form: Mapping[str, str], authorization: str | None
-) -> tuple[Tenant, str]:
-    """The tenant a token request is served in, and the path's tenant (for its endpoint URL).
+def alias_tenant(
+    ctx: Context, alias: str, form: Mapping[str, str], authorization: str | None
+) -> Tenant:
+    """The tenant a token request through ``/organizations`` or ``/common`` is served in.
 
-    Through ``/organizations`` or ``/common`` the tenant is the one the grant material
-    belongs to (a code, a refresh token, a device code: the user's; an OBO assertion's
-    ``tid``); with none (client credentials) the app's home tenant, where Entra "will try
-    to guess" one (AzureAD/microsoft-authentication-library-for-js#5567, MSAL.NET#1384).
+    The one the grant material belongs to (a code, a refresh token, a device code: the
+    user's; an OBO assertion's ``tid``); with none (client credentials) the app's home
+    tenant, where Entra "will try to guess" one
+    (AzureAD/microsoft-authentication-library-for-js#5567, MSAL.NET#1384).
     """
-    name = authorities.alias(segment)
-    if name is None:
-        tenant = ctx.tenant(segment)
-        return tenant, tenant.id
     grant = grant_for(form.get("grant_type"))
     client_id = form.get("client_id") or _basic_client(authorization)
     if not client_id:
         raise missing_parameter("client_id")
-    home = authorities.registration(ctx, name, client_id).home
+    home = authorities.registration(ctx, alias, client_id).home
     tid = grant.tenant_of(ctx, form)
-    return (ctx.tenant(tid) if tid and ctx.directory.tenant(tid) else home), name
+    return ctx.tenant(tid) if tid and ctx.directory.tenant(tid) else home
 
 
 def _basic_client(authorization: str | None) -> str:

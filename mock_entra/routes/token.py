@@ -23,7 +23,7 @@ from mock_entra import authorities
 from mock_entra.context import Context, get_context
 from mock_entra.errors import InvalidRequest, missing_parameter
 from mock_entra.form import FORM_TYPE, MAX_BODY, content_type, declared_length, form_of, header
-from mock_entra.grants.endpoint import token_response, token_tenant
+from mock_entra.grants.endpoint import alias_tenant, token_response
 from mock_entra.routes.responses import NO_STORE
 
 router = APIRouter(tags=["token"])
@@ -66,14 +66,16 @@ async def answer(
     """The token response for one request; an ``OAuthError`` for any refusal.
 
     ``tenant`` is the path's segment: a tenant, or an alias (``/organizations``,
-    ``/common``, ``/consumers``) whose tenant comes from the request (``token_tenant``).
+    ``/common``, ``/consumers``) whose tenant comes from the request (``alias_tenant``).
     """
-    if authorities.alias(tenant) is None:
-        ctx.tenant(tenant)  # an unknown tenant is AADSTS90002 before the form is read
+    alias = authorities.alias(tenant)
+    if alias is None:
+        t = ctx.tenant(tenant)  # an unknown tenant is AADSTS90002 before the form is read
     form = await read_form(scope, receive)
     authorization = header(scope, b"authorization")
-    t, authority = token_tenant(ctx, tenant, form, authorization)
-    body = token_response(ctx, t, form, authorization, v1=v1, authority=authority)
+    if alias is not None:
+        t = alias_tenant(ctx, alias, form, authorization)
+    body = token_response(ctx, t, form, authorization, v1=v1, authority=alias or "")
     return JSONResponse(body, headers=NO_STORE)
 
 
