@@ -238,7 +238,6 @@ class Directory(Strict):
         return next((t for t in self.tenants if key in (t.id, t.domain.lower())), None)
 
     def _with_guests(self, tenant: Tenant) -> Tenant:
-        # Not cached: a cache on this frozen model would survive ``model_copy``.
         guests = [
             app
             for other in self.tenants
@@ -249,9 +248,22 @@ class Directory(Strict):
         return tenant.with_guests(guests)
 
     def view(self, id_or_domain: str) -> Tenant | None:
-        """The tenant as a request sees it: with the directory's multi-tenant apps."""
-        tenant = self.tenant(id_or_domain)
-        return None if tenant is None else self._with_guests(tenant)
+        """The tenant as a request sees it: with the directory's multi-tenant apps.
+
+        Every request asks for one, so each view is built once (with its lookup
+        indexes) and kept; the cache is tied to this ``tenants`` list, as a
+        ``model_copy`` would carry it over to a copy with other tenants.
+        """
+        key = id_or_domain.lower()
+        cache = self.__dict__.get("_view_cache")
+        if cache is None or cache[0] is not self.tenants:
+            cache = (self.tenants, {})
+            self.__dict__["_view_cache"] = cache
+        views: dict[str, Tenant | None] = cache[1]
+        if key not in views:
+            tenant = self.tenant(key)
+            views[key] = None if tenant is None else self._with_guests(tenant)
+        return views[key]
 
     def home(self, client_id: str) -> Tenant | None:
         """The tenant an app is registered in (its home tenant)."""
