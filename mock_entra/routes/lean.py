@@ -1,16 +1,18 @@
-"""The hot paths, answered ahead of the router: token POSTs, discovery and JWKS GETs.
+"""The hot paths, answered ahead of FastAPI: token POSTs, discovery and JWKS GETs.
 
 These are what every client and resource server calls, again and again. Matching
 one of a few patterns and calling a plain function costs a fraction of FastAPI's
-route matching over every path and its dependency injection, and the token form
+layers, route matching over every path and its dependency injection, and the token form
 comes parsed from the control middleware (``mock_entra.form``). The handlers are
 the same functions the FastAPI routes call (those stay for the OpenAPI schema, HEAD
 and Entra's 405), so both answer alike; a refusal renders as Entra's error body,
-and anything unexpected reaches the app's error handler, as from any route.
+and anything unexpected renders as the app's error handler renders it (Entra's
+``server_error``, the trace in the log only).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -21,7 +23,9 @@ from starlette.responses import Response
 from mock_entra.context import Context
 from mock_entra.errors import OAuthError
 from mock_entra.routes import discovery, token
-from mock_entra.routes.responses import oauth_error_response
+from mock_entra.routes.responses import oauth_error_response, unexpected_error_response
+
+log = logging.getLogger("mock_entra")
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -81,6 +85,9 @@ class LeanPaths:
                         response = await route.handler(self.ctx, match, scope, receive)
                     except OAuthError as exc:
                         response = oauth_error_response(exc, self.ctx)
+                    except Exception:  # outside Starlette's error layer: the app's 500
+                        log.exception("unexpected error on %s %s", method, path)
+                        response = unexpected_error_response(self.ctx)
                     await response(scope, receive, send)
                     return
         await self.app(scope, receive, send)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.responses import JSONResponse
 
 from mock_entra.context import Context
-from mock_entra.errors import OAuthError
+from mock_entra.errors import OAuthError, ServerError
 
 NO_STORE = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache"}
 
@@ -16,3 +16,8 @@ def oauth_error_response(exc: OAuthError, ctx: Context) -> JSONResponse:
     if exc.status == 401:
         headers["WWW-Authenticate"] = 'Basic realm="mock-entra"'
     return JSONResponse(exc.body(ctx.now_dt()), status_code=exc.status, headers=headers)
+
+
+def unexpected_error_response(ctx: Context) -> JSONResponse:
+    """What a bug answers: Entra's transient ``server_error``, never a stack trace."""
+    return oauth_error_response(ServerError(90033, "A transient error has occurred."), ctx)
