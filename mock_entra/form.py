@@ -40,10 +40,14 @@ def parse_urlencoded(body: bytes) -> tuple[tuple[str, str], ...]:
     for field in body.split(b"&"):
         if field:
             name, _, value = field.partition(b"=")
-            pairs.append(
-                (unquote_plus(name.decode("latin-1")), unquote_plus(value.decode("latin-1")))
-            )
+            pairs.append((_unescaped(name), _unescaped(value)))
     return tuple(pairs)
+
+
+def _unescaped(raw: bytes) -> str:
+    """``unquote_plus`` of the Latin-1 text; most fields have nothing to unescape."""
+    text = raw.decode("latin-1")
+    return unquote_plus(text) if b"%" in raw or b"+" in raw else text
 
 
 def header(scope: MutableMapping[str, Any], name: bytes) -> str | None:

@@ -118,6 +118,7 @@ class KeyRing:
 
     def __init__(self, path: Path, tenant_id: str) -> None:
         self.path = path
+        self._path_str = str(path)
         self.tenant_id = tenant_id
         self._keys: list[SigningKey] = []
         self._mtime = -1.0
@@ -147,7 +148,7 @@ class KeyRing:
     def keys(self, now: float) -> list[SigningKey]:
         """Current keys; re-read when another worker changed the file."""
         try:
-            mtime = self.path.stat().st_mtime
+            mtime = os.stat(self._path_str).st_mtime  # every token asks: no pathlib on the way
         except FileNotFoundError:
             with self._locked():
                 if not self.path.exists():

@@ -25,7 +25,8 @@ from mock_entra.context import Context, get_context
 from mock_entra.errors import InvalidRequest, OAuthError, missing_parameter
 from mock_entra.grants.device_code import device_authorization
 from mock_entra.routes.authorize import flow_expired, start
-from mock_entra.routes.token import NO_STORE, read_form
+from mock_entra.routes.responses import NoStoreJSON
+from mock_entra.routes.token import read_form
 from mock_entra.tenant.model import Tenant
 
 router = APIRouter(tags=["device code"])
@@ -42,7 +43,7 @@ async def _device_authorization(
             raise missing_parameter("client_id")
         t = authorities.registration(ctx, str(name), form["client_id"]).home
     body = await run_in_threadpool(device_authorization, ctx, t, form, v1=v1, authority=name)
-    return JSONResponse(body, headers=NO_STORE)
+    return NoStoreJSON(body)
 
 
 @router.post("/{tenant}/oauth2/v2.0/devicecode")

@@ -24,7 +24,7 @@ from mock_entra.context import Context, get_context
 from mock_entra.errors import InvalidRequest, missing_parameter
 from mock_entra.form import FORM_TYPE, MAX_BODY, content_type, declared_length, form_of, header
 from mock_entra.grants.endpoint import alias_tenant, token_response
-from mock_entra.routes.responses import NO_STORE
+from mock_entra.routes.responses import NoStoreJSON
 
 router = APIRouter(tags=["token"])
 
@@ -76,7 +76,7 @@ async def answer(
     if alias is not None:
         t = alias_tenant(ctx, alias, form, authorization)
     body = token_response(ctx, t, form, authorization, v1=v1, authority=alias or "")
-    return JSONResponse(body, headers=NO_STORE)
+    return NoStoreJSON(body)
 
 
 @router.post("/{tenant}/oauth2/v2.0/token")
