@@ -74,9 +74,12 @@ def peek_claims(token: str | None) -> dict[str, Any]:
         return {}
 
 
+_COMPACT = json.JSONEncoder(separators=(",", ":"))  # made once: every token has two segments
+
+
 def json_segment(value: dict[str, Any]) -> str:
     """One JOSE segment: compact JSON, base64url."""
-    return b64url_encode(json.dumps(value, separators=(",", ":")).encode())
+    return b64url_encode(_COMPACT.encode(value).encode())
 
 
 def graph_signed_form(token: str) -> str:

@@ -284,13 +284,15 @@ def _signed(
 # Entra's default access-token lifetime: "a random value ranging between 60-90 minutes"
 # (configurable-token-lifetimes), drawn for each token.
 DEFAULT_ACCESS_LIFETIME = (3600, 5400)
-_RANDOM = secrets.SystemRandom()  # the OS's randomness; no state of its own to share
 
 
 def access_token_lifetime(tenant: Tenant) -> int:
     """The tenant's fixed access-token lifetime, else Entra's random 60-90 minutes."""
     fixed = tenant.lifetimes.access_token
-    return fixed if fixed is not None else _RANDOM.randint(*DEFAULT_ACCESS_LIFETIME)
+    if fixed is not None:
+        return fixed
+    low, high = DEFAULT_ACCESS_LIFETIME
+    return low + secrets.randbelow(high - low + 1)
 
 
 def mint_access_token(ctx: Context, s: Subject, *, lifetime: int | None = None) -> tuple[str, int]:
