@@ -1,9 +1,12 @@
 """``make bench``: every benchmark, a table on stdout, Markdown + JSON in bench-results/.
 
-``python -m benchmarks [--seconds S] [--codes N] [--only mock,peers,scaleout,backend,startup,scenarios]``
+``python -m benchmarks [--seconds S] [--codes N] [--rounds R] [--side-seconds S]
+[--only mock,peers,side,scaleout,backend,startup,scenarios]``
 
 The mock's figures are judged as ratios of yardsticks measured in the same run
-(:mod:`benchmarks.ratios`): the bare signing app, the npm peer.
+(:mod:`benchmarks.ratios`): the bare signing app, the npm peer; where a pair was
+measured side by side in alternating rounds (:mod:`benchmarks.interleaved`), by
+the median of those rounds.
 """
 
 from __future__ import annotations
@@ -36,7 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per load")
     parser.add_argument("--codes", type=int, default=6000, help="auth codes made beforehand")
-    parser.add_argument("--only", default="mock,peers,scaleout,backend,startup,scenarios")
+    parser.add_argument("--rounds", type=int, default=5, help="side-by-side rounds per pair")
+    parser.add_argument("--side-seconds", type=float, default=3.0, help="per side-by-side slice")
+    parser.add_argument("--only", default="mock,peers,side,scaleout,backend,startup,scenarios")
     parser.add_argument("--out", type=Path, default=Path("bench-results"))
     args = parser.parse_args(argv)
     parts = set(args.only.split(","))
@@ -62,6 +67,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print("yardsticks: bare signing app, npm peer, the mock over HTTP…", flush=True)
         rows += run_peer_benchmarks(args.seconds)
+    if "side" in parts:
+        from benchmarks.interleaved import run_side_by_side
+
+        print("side by side: the mock and its yardsticks in alternating rounds…", flush=True)
+        rows += run_side_by_side(args.side_seconds, args.rounds)
     if "scaleout" in parts:
         from benchmarks.scale_out import run_scale_out_benchmarks
 

@@ -73,7 +73,7 @@ def table(rows: list[dict[str, Any]]) -> str:
         cpu = "-"
         if "server_cpu_pct" in r:
             cpu = f"{r['server_cpu_pct']}/{r['loadgen_cpu_pct']}/{r['other_cpu_pct']}"
-        note = r.get("skipped") or r.get("error") or ""
+        note = r.get("skipped") or r.get("error") or r.get("detail") or ""
         lines.append(
             f"| {r['benchmark']}{' (' + note + ')' if note else ''} | {_fmt(r.get('workers'))} "
             f"| {_fmt(r.get('rps'))} | {_fmt(r.get('p50_ms'), 1)} | {_fmt(r.get('p99_ms'), 1)} "

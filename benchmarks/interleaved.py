@@ -1,0 +1,114 @@
+"""The ratio goals measured side by side: the mock and its yardstick in alternating slices.
+
+The sequential rows run a minute or more apart, and on a shared machine the rest
+of the load moves in between (a ratio of two such rows swung by up to 3x from one
+run to the next, README "Benchmarks"). Here every server is started once and kept
+running, and each round measures the mock, then its yardstick, then the yardstick,
+then the mock (A B B A), so that a drift within the round weighs on both alike. Each
+goal's verdict is the median of the rounds' ratios; the table shows their range.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.mock_bench import load, make_codes, obo_body, redeem, session_cookie
+from benchmarks.peers import _npm_installed, _npm_peer, _token_spec
+from benchmarks.ratios import BARE, BARE_UVICORN, NPM_HTTP
+from benchmarks.servers import free_port, served_mock, served_process
+from mock_entra.tls import ensure_tls
+
+SIDE_BY_SIDE = "side by side"
+
+
+@dataclass(frozen=True)
+class Pair:
+    """The mock's load ``row`` against the yardstick's ``base`` (names as in the table)."""
+
+    row: str
+    base: str
+
+
+@contextmanager
+def _bare(server: str, state: Path) -> Iterator[dict[str, Any]]:
+    port = free_port()
+    command = [sys.executable, "-m", "benchmarks.bare_app", "--port", str(port),
+               "--state-dir", str(state), "--server", server, "--workers", "2"]  # fmt: skip
+    url = f"https://127.0.0.1:{port}"
+    ca = str(ensure_tls(state).ca_cert)
+    with served_process(command, f"{url}/ready", ca):
+        yield _token_spec(url, ca, "/token", 0, balance=2)
+
+
+def _specs(stack: ExitStack, seconds: float) -> dict[str, dict[str, Any]]:
+    """Every server of the pairs, started and left running; name -> load spec."""
+    state = Path(tempfile.mkdtemp(prefix="bench-side-"))
+    mock = stack.enter_context(served_mock(workers=2))
+    token = f"/{mock.tenant_id}/oauth2/v2.0/token"
+    cc = _token_spec(mock.base_url, mock.ca, token, 0, balance=2)
+    assertion = redeem(mock, make_codes(mock, session_cookie(mock), 1)[0])["access_token"]
+    specs = {
+        "mock client credentials": cc,
+        "mock on-behalf-of": {**cc, "body": obo_body(assertion)},
+        BARE: stack.enter_context(_bare("granian", state)),
+        BARE_UVICORN: stack.enter_context(_bare("uvicorn", state)),
+    }
+    plain = stack.enter_context(served_mock(workers=2, tls=False))
+    specs["mock client credentials (HTTP)"] = _token_spec(
+        plain.base_url, None, f"/{plain.tenant_id}/oauth2/v2.0/token", 0, balance=2
+    )
+    if _npm_installed() is None:
+        url, _, _ = stack.enter_context(_npm_peer(None))
+        specs[NPM_HTTP] = _token_spec(url, None, "/token", 0, balance=0)
+    return {name: {**spec, "seconds": seconds, "warmup": 0.5} for name, spec in specs.items()}
+
+
+PAIRS = (
+    Pair("mock client credentials", BARE),
+    Pair("mock client credentials", BARE_UVICORN),
+    Pair("mock client credentials (HTTP)", NPM_HTTP),
+    Pair("mock client credentials", NPM_HTTP),
+    Pair("mock on-behalf-of", BARE),
+)
+
+
+def _round(specs: dict[str, dict[str, Any]], pair: Pair) -> tuple[float, float]:
+    """One A B B A round: (the mock's rate, the yardstick's), each the mean of its two."""
+    a1 = load(specs[pair.row])["rps"]
+    b1 = load(specs[pair.base])["rps"]
+    b2 = load(specs[pair.base])["rps"]
+    a2 = load(specs[pair.row])["rps"]
+    return (a1 + a2) / 2, (b1 + b2) / 2
+
+
+def run_side_by_side(seconds: float, rounds: int) -> list[dict[str, Any]]:
+    """One row per pair: the median ratio of ``rounds`` rounds, and their range."""
+    rows: list[dict[str, Any]] = []
+    with ExitStack() as stack:
+        specs = _specs(stack, seconds)
+        for pair in PAIRS:
+            name = f"{SIDE_BY_SIDE}: {pair.row} ÷ {pair.base}"
+            if pair.base not in specs:
+                rows.append({"benchmark": name, "skipped": _npm_installed() or "not served"})
+                continue
+            rates = [_round(specs, pair) for _ in range(rounds)]
+            ratios = sorted(ours / base for ours, base in rates if base)
+            rows.append(
+                {
+                    "benchmark": name,
+                    "workers": 2,
+                    "pair": [pair.row, pair.base],
+                    "ratio": statistics.median(ratios),
+                    "ratios": [round(r, 3) for r in ratios],
+                    "rates": [[round(a), round(b)] for a, b in rates],
+                    "detail": f"{len(ratios)} rounds, {ratios[0]:.2f}–{ratios[-1]:.2f}×",
+                }
+            )
+    return rows
