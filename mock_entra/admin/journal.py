@@ -107,24 +107,25 @@ class Journal:
     ) -> None:
         now = self.clock()
         n = next(self._counter)
+        pid = os.getpid()
         # time first, so keys sort by time across workers; pid and counter keep them unique.
-        key = f"{time.time_ns():020d}-{os.getpid()}-{n}"
+        key = f"{time.time_ns():020d}-{pid}-{n}"
         entry: dict[str, Any] = {
             "id": key,
             "time": now,
-            "worker": os.getpid(),
+            "worker": pid,
             "method": method,
             "path": path[:512],
             "endpoint": req.endpoint,
             "tenant": req.tenant_id,
             "client_id": req.client_id,
-            "user": sorted(req.user_keys),
+            "user": sorted(req.user_keys) if req.user_keys else [],
             "grant_type": req.grant_type,
             "params": redact(params),
             "auth_scheme": auth_scheme(authorization),
             "status": status,
             "duration_ms": round((time.monotonic() - started) * 1000, 1),
-            "faults": sorted(req.applied),
+            "faults": sorted(req.applied) if req.applied else [],
             "clock_offset": req.clock_offset,
         }
         if error:
