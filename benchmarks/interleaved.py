@@ -22,7 +22,8 @@ from typing import Any
 from benchmarks.mock_bench import load, make_codes, obo_body, redeem, session_cookie
 from benchmarks.peers import _npm_installed, _npm_peer, _token_spec
 from benchmarks.ratios import BARE, BARE_UVICORN, NPM_HTTP
-from benchmarks.servers import free_port, served_mock, served_process
+from benchmarks.servers import served_mock, served_process
+from entra_kit.serve import free_loopback_port
 from mock_entra.tls import ensure_tls
 
 SIDE_BY_SIDE = "side by side"
@@ -39,7 +40,7 @@ class Pair:
 
 @contextmanager
 def _bare(server: str, state: Path) -> Iterator[dict[str, Any]]:
-    port = free_port()
+    port = free_loopback_port()
     command = [sys.executable, "-m", "benchmarks.bare_app", "--port", str(port),
                "--state-dir", str(state), "--server", server, "--workers", "2"]  # fmt: skip
     url = f"https://127.0.0.1:{port}"

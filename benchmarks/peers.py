@@ -25,7 +25,8 @@ from typing import Any
 
 from benchmarks.bare_app import TWO_TOKENS
 from benchmarks.mock_bench import CLIENT_CREDENTIALS, FORM, measured
-from benchmarks.servers import free_port, served_mock, served_process
+from benchmarks.servers import served_mock, served_process
+from entra_kit.serve import free_loopback_port
 from mock_entra.tls import ensure_tls
 
 PEER_DIR = Path(__file__).resolve().parent / "peer"
@@ -55,7 +56,7 @@ def bare_rows(seconds: float, state: Path) -> list[dict[str, Any]]:
     rows = []
     ca = str(ensure_tls(state).ca_cert)
     for server in ("granian", "uvicorn"):
-        port = free_port()
+        port = free_loopback_port()
         command = [sys.executable, "-m", "benchmarks.bare_app", "--port", str(port),
                    "--state-dir", str(state), "--server", server, "--workers", "2"]  # fmt: skip
         url = f"https://127.0.0.1:{port}"
@@ -84,7 +85,7 @@ def _npm_installed() -> str | None:
 
 @contextmanager
 def _npm_peer(tls_dir: Path | None) -> Iterator[tuple[str, str | None, int]]:
-    port = free_port()
+    port = free_loopback_port()
     command = ["node", str(PEER_DIR / "node_modules" / ".bin" / "oauth2-mock-server"),
                "-a", "127.0.0.1", "-p", str(port)]  # fmt: skip
     ca = None

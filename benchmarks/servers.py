@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import ssl
 import subprocess
 import sys
@@ -17,13 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from entra_kit.serve import free_loopback_port
 from mock_entra.testing import TENANT_ID
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def get_ok(url: str, ca: str | None, timeout: float = 1.0) -> bool:
@@ -101,7 +95,7 @@ def served_mock(
     ``env`` adds ``MOCK_ENTRA_*`` variables (``MOCK_ENTRA_STORE`` for a Redis store).
     """
     state = state_dir or Path(tempfile.mkdtemp(prefix="bench-mock-"))
-    port = port or free_port()
+    port = port or free_loopback_port()
     child_env = {**os.environ, "MOCK_ENTRA_LOG_REQUESTS": "false", **env}
     if not tls:
         child_env["MOCK_ENTRA_TLS"] = "false"

@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.servers import free_port, get_ok, served_mock, stop
+from benchmarks.servers import get_ok, served_mock, stop
+from entra_kit.serve import free_loopback_port
 
 
 def mock_ready(runs: int = 3, workers: int = 2) -> list[dict[str, Any]]:
@@ -34,7 +35,11 @@ def mock_ready(runs: int = 3, workers: int = 2) -> list[dict[str, Any]]:
 
 def stack_ready(limit: float = 90.0) -> dict[str, Any]:
     """``python -m stack`` on free ports until it prints its ready banner."""
-    mock_port, backend_port, frontend_port = free_port(), free_port(), free_port()
+    mock_port, backend_port, frontend_port = (
+        free_loopback_port(),
+        free_loopback_port(),
+        free_loopback_port(),
+    )
     state = Path(tempfile.mkdtemp(prefix="bench-stack-"))
     env = {
         **os.environ,

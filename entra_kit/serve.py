@@ -34,6 +34,17 @@ def bind_loopback(port: int = 0, host: str = "127.0.0.1") -> socket.socket:
     return sock
 
 
+def free_loopback_port() -> int:
+    """A loopback port nothing listens on now, for a server another process will start.
+
+    Racy by nature (something else may take it before that server binds it); a server
+    in this process binds its socket first instead (``bind_loopback``).
+    """
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 @contextmanager
 def serve_in_thread(
     app: Any,

@@ -16,15 +16,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from entra_kit.serve import free_loopback_port
+
 
 class RedisUnavailable(RuntimeError):
     """No ``redis-server`` to start (the message says how to install one)."""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _answers(port: int) -> bool:
@@ -44,7 +40,7 @@ def redis_server(folder: Path | None = None) -> Iterator[str]:
         raise RedisUnavailable(
             "redis-server is not installed (Debian: apt-get install redis-server)"
         )
-    port = _free_port()
+    port = free_loopback_port()
     folder = folder or Path(tempfile.mkdtemp(prefix="mock-entra-redis-"))
     folder.mkdir(parents=True, exist_ok=True)
     command = [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "",

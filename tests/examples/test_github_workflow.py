@@ -16,18 +16,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from entra_kit.serve import bind_loopback
+from entra_kit.serve import free_loopback_port
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "my-api"
 WORKFLOW = EXAMPLE / ".github" / "workflows" / "api-tests.yml"
 BACKGROUND = ("Start the mock", "Start the API", "The security catalog")
-
-
-def _free_port() -> int:
-    sock = bind_loopback()
-    port = int(sock.getsockname()[1])
-    sock.close()
-    return port
 
 
 def _steps() -> tuple[dict[str, str], list[str]]:
@@ -48,7 +41,7 @@ def test_the_workflow_installs_the_documented_line_and_runs_pytest() -> None:
 def test_the_background_steps_pass_against_the_example(tmp_path: Path) -> None:
     env_vars, runs = _steps()
     assert len(runs) == 3
-    mock_port, api_port = _free_port(), _free_port()
+    mock_port, api_port = free_loopback_port(), free_loopback_port()
     project = tmp_path / "my-api"
     shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".state", "__pycache__"))
     target = project / "target.yaml"

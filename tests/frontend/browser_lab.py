@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from waitress import create_server
 
 from backend.testing import backend_settings_for, run_backend
+from entra_kit.serve import free_loopback_port
 from frontend.app import create_app
 from frontend.settings import FrontendSettings
 from mock_entra.testing import WEB_CLIENT_ID, run_mock
@@ -45,12 +45,6 @@ BROWSER_MARKS = [
 class Lab:
     frontend_url: str
     mock_url: str
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _tenant_with_redirect(path: Path, frontend_url: str) -> Path:
@@ -81,7 +75,7 @@ def _serve(settings: FrontendSettings, port: int) -> Iterator[None]:
 @contextmanager
 def running_lab(work: Path) -> Iterator[Lab]:
     """Mock, backend and frontend; the process-wide CA trust comes from ``mock_entra``."""
-    port = _free_port()
+    port = free_loopback_port()
     frontend_url = f"http://127.0.0.1:{port}"
     config = _tenant_with_redirect(work / "tenant.yaml", frontend_url)
     with (

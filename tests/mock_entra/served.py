@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 
 from entra_kit.jose import pkce_s256
+from entra_kit.serve import free_loopback_port
 from mock_entra.testing import (
     API_SCOPE,
     DAEMON_CLIENT_ID,
@@ -112,16 +112,10 @@ class Served:
         )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def serve(state: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Served]:
     """``mock-entra serve <args> --state-dir state`` until the block ends; MOCK_ENTRA_* from ``env``."""
-    port = free_port()
+    port = free_loopback_port()
     clean = {k: v for k, v in os.environ.items() if not k.startswith("MOCK_ENTRA_")}
     command = [sys.executable, "-m", "mock_entra", "serve", *args]
     command += ["--port", str(port), "--state-dir", str(state)]

@@ -12,13 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from entra_kit.serve import free_loopback_port
+
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _listening(port: int) -> bool:
@@ -28,7 +24,7 @@ def _listening(port: int) -> bool:
 
 @pytest.mark.slow
 def test_the_launcher_starts_everything_and_stops_it_cleanly(tmp_path: Path) -> None:
-    mock, backend, frontend = _free_port(), _free_port(), _free_port()
+    mock, backend, frontend = free_loopback_port(), free_loopback_port(), free_loopback_port()
     env = dict(os.environ) | {
         "ENTRA_AUTHORITY_HOST": f"https://127.0.0.1:{mock}",
         "MOCK_ENTRA_STATE_DIR": str(tmp_path / "mock"),

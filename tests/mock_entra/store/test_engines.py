@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from entra_kit.serve import free_loopback_port
 from mock_entra.settings import MockSettings
 from mock_entra.store.choose import open_store
 from mock_entra.store.engine import Consumed, Store
 from mock_entra.store.redis import RedisStore
 from mock_entra.store.sqlite import SqliteStore
-from tests.mock_entra.served import free_port
 
 NOW = 1_700_000_000.0
 
@@ -153,7 +153,7 @@ def test_a_redis_server_that_does_not_answer_stops_the_start_in_one_line(
     if scheme == "unix":  # nothing listens on either
         url, named = f"unix://:s3cret@{tmp_path}/no.sock", f"unix://{tmp_path}/no.sock"
     else:
-        port = free_port()
+        port = free_loopback_port()
         url, named = f"redis://:s3cret@127.0.0.1:{port}/0", f"redis://127.0.0.1:{port}/0"
     settings = MockSettings(state_dir=str(tmp_path), store=url)
     with pytest.raises(ValueError, match=re.escape(f"at {named} does not answer")) as err:
