@@ -11,10 +11,13 @@ from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from typing import Literal
 
-Endpoint = Literal["token", "authorize", "discovery", "jwks", "logout", "managed_identity"]
+Endpoint = Literal[
+    "token", "authorize", "devicecode", "discovery", "jwks", "logout", "managed_identity"
+]
 ENDPOINTS: tuple[Endpoint, ...] = (
     "token",
     "authorize",
+    "devicecode",
     "discovery",
     "jwks",
     "logout",

@@ -33,6 +33,8 @@ _ROUTE_TABLE: tuple[tuple[str, Endpoint], ...] = (
     (r"^/([^/]+)/(?:v2\.0/)?\.well-known/openid-configuration$", "discovery"),
     (r"^/([^/]+)/discovery/(?:v2\.0/)?keys$", "jwks"),
     (r"^/([^/]+)/oauth2/(?:v2\.0/)?logout$", "logout"),
+    # The device authorization request (RFC 8628 §3.1); its polls are token requests.
+    (r"^/([^/]+)/oauth2/(?:v2\.0/)?devicecode$", "devicecode"),
     (r"^()/msi/token$", "managed_identity"),
     (r"^()/metadata/identity/oauth2/token$", "managed_identity"),
 )

@@ -274,3 +274,11 @@ def test_the_v1_endpoint_takes_a_resource_and_names_the_url_verification_url(
     body = answer.json()
     assert answer.status_code == 200, body
     assert body["verification_url"].endswith("/devicelogin") and "verification_uri" not in body
+
+
+def test_the_device_authorization_request_is_in_the_request_log(devices: DeviceTenant) -> None:
+    devices.start()
+    logged = next(e for e in devices.mock.requests(devices.tenant, devices.cli))
+    assert logged["endpoint"] == "devicecode"
+    assert logged["path"] == f"/{devices.tenant}/oauth2/v2.0/devicecode"
+    assert logged["status"] == 200 and logged["params"]["client_id"] == devices.cli

@@ -184,9 +184,10 @@ def test_ttl_seconds_ends_a_fault_by_itself(own: Own) -> None:
         ("jwks", "GET", "/{t}/discovery/v2.0/keys"),
         ("authorize", "GET", "/{t}/oauth2/v2.0/authorize?client_id={web}&response_type=code"),
         ("logout", "GET", "/{t}/oauth2/v2.0/logout"),
+        ("devicecode", "POST", "/{t}/oauth2/v2.0/devicecode"),
         ("token", "POST", "/{t}/oauth2/token"),
     ],
-    ids=["discovery", "jwks", "authorize", "logout", "the v1 token endpoint"],
+    ids=["discovery", "jwks", "authorize", "logout", "devicecode", "the v1 token endpoint"],
 )
 def test_an_endpoint_fault_hits_that_endpoint_and_no_other(
     own: Own, endpoint: str, method: str, path: str
