@@ -60,20 +60,16 @@ class ControlMiddleware:
             await self.app(scope_, receive, send)
             return
 
-        async def tagged(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), (WORKER_HEADER, self.worker)]
-            await send(message)
-
         route = classify(scope_["path"])
         if route is None:
+            tagged = _tagging(send, self.worker)
             if access.guarded(scope_["path"]):
                 await self._admin(scope_, receive, tagged)
             else:
                 await self.app(scope_, receive, tagged)
             return
         with self.admin.shared.pinned():  # one ControlState for the whole request
-            await self._protocol(route, scope_, receive, tagged)
+            await self._protocol(route, scope_, receive, send)
 
     async def _admin(self, scope_: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
         """The admin API, its docs and schema, for callers the access rules let in."""
@@ -127,7 +123,7 @@ class ControlMiddleware:
 
         token = request_scope.enter(req)
         try:
-            await self._answer(req, scope_, receive, _observing(send, record))
+            await self._answer(req, scope_, receive, _observing(send, record, self.worker))
         finally:
             request_scope.leave(token)
             if not recorded:  # the app raised; the error handler outside answers 500
@@ -151,10 +147,24 @@ class ControlMiddleware:
             await response_for(fault, self.admin.ctx.now_dt())(scope_, receive, send)
 
 
-def _observing(send: Send, record: Callable[[int, dict[str, Any] | None], None]) -> Send:
-    """Log the request as its last body part leaves: a client that reads the answer and
-    then asks for the log finds it there. Error fields are kept; success bodies
-    (tokens) never are."""
+def _tagging(send: Send, worker: bytes) -> Send:
+    """Add the worker header to the answer."""
+
+    async def tagged(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message.get("headers", []), (WORKER_HEADER, worker)]
+        await send(message)
+
+    return tagged
+
+
+def _observing(
+    send: Send, record: Callable[[int, dict[str, Any] | None], None], worker: bytes
+) -> Send:
+    """Add the worker header, and log the request as its last body part leaves: a client
+    that reads the answer and then asks for the log finds it there. Error fields are
+    kept; success bodies (tokens) never are. (One wrapper: every token request goes
+    through it.)"""
     status = 500
     captured: list[bytes] = []
 
@@ -162,6 +172,7 @@ def _observing(send: Send, record: Callable[[int, dict[str, Any] | None], None])
         nonlocal status
         if message["type"] == "http.response.start":
             status = message["status"]
+            message["headers"] = [*message.get("headers", []), (WORKER_HEADER, worker)]
         elif message["type"] == "http.response.body":
             if status >= 400 and sum(map(len, captured)) < _ERROR_CAPTURE:
                 captured.append(message.get("body", b""))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from typing import Any
 
 from fastapi.responses import JSONResponse
 
@@ -13,9 +15,17 @@ NO_STORE = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache"}
 _NO_STORE_RAW = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in NO_STORE.items()]
 
 
+# Starlette's JSONResponse.render settings, in an encoder made once.
+_RENDER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
 class NoStoreJSON(JSONResponse):
     """``JSONResponse(content, headers=NO_STORE)``, with the header list made of bytes built
-    once: every token answer is one. The same headers in the same order as Starlette's."""
+    once: every token answer is one. The same bytes and headers, in the same order, as
+    Starlette's."""
+
+    def render(self, content: Any) -> bytes:
+        return _RENDER.encode(content).encode("utf-8")
 
     def init_headers(self, headers: Mapping[str, str] | None = None) -> None:
         assert headers is None  # the headers are NO_STORE's, always
