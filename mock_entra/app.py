@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
+from collections.abc import MutableMapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -98,7 +101,7 @@ class MockEntraApp(FastAPI):
     answered without Starlette's error, telemetry and body-limit layers (FastAPI
     checks for OpenTelemetry on every request): that is a tenth of a discovery
     request's time. The lean paths answer an unexpected error themselves, as the
-    app's error handler would.
+    app's error handler would, and so does this class for one in the controls.
     """
 
     front: ASGIApp
@@ -107,7 +110,25 @@ class MockEntraApp(FastAPI):
         await super().__call__(scope, receive, send)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.front(scope, receive, send)
+        if scope["type"] != "http":
+            await self.front(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: MutableMapping[str, Any]) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.front(scope, receive, sending)
+        except Exception:
+            if started:  # an answer is on its way: nothing better to send (the server logs it)
+                raise
+            log.exception("unexpected error on %s %s", scope["method"], scope["path"])
+            response = unexpected_error_response(self.state.ctx)
+            response.headers["X-Mock-Entra-Worker"] = str(os.getpid())
+            await response(scope, receive, send)
 
 
 def _install_error_handlers(app: FastAPI, ctx: Context) -> None:
