@@ -126,7 +126,7 @@ class ControlMiddleware:
             await self._answer(req, scope_, receive, _observing(send, record, self.worker))
         finally:
             request_scope.leave(token)
-            if not recorded:  # the app raised; the error handler outside answers 500
+            if not recorded:  # no answer left: MockEntraApp (outside) answers the 500
                 record(500, None)
 
     async def _answer(
