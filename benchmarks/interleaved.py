@@ -11,7 +11,6 @@ goal's verdict is the median of the rounds' ratios; the table shows their range.
 from __future__ import annotations
 
 import statistics
-import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -20,11 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.mock_bench import load, make_codes, obo_body, redeem, session_cookie
-from benchmarks.peers import _npm_installed, _npm_peer, _token_spec
+from benchmarks.peers import bare_app, npm_installed, npm_peer, token_spec
 from benchmarks.ratios import BARE, BARE_UVICORN, NPM_HTTP
-from benchmarks.servers import served_mock, served_process
-from entra_kit.serve import free_loopback_port
-from mock_entra.tls import ensure_tls
+from benchmarks.servers import served_mock
 
 SIDE_BY_SIDE = "side by side"
 BARE_GET = "bare app, a small JSON GET (granian)"
@@ -40,13 +37,8 @@ class Pair:
 
 @contextmanager
 def _bare(server: str, state: Path) -> Iterator[dict[str, Any]]:
-    port = free_loopback_port()
-    command = [sys.executable, "-m", "benchmarks.bare_app", "--port", str(port),
-               "--state-dir", str(state), "--server", server, "--workers", "2"]  # fmt: skip
-    url = f"https://127.0.0.1:{port}"
-    ca = str(ensure_tls(state).ca_cert)
-    with served_process(command, f"{url}/ready", ca):
-        yield _token_spec(url, ca, "/token", 0, balance=2)
+    with bare_app(server, state) as (url, ca, _):
+        yield token_spec(url, ca, "/token", 0, balance=2)
 
 
 def _specs(stack: ExitStack, seconds: float) -> dict[str, dict[str, Any]]:
@@ -54,7 +46,7 @@ def _specs(stack: ExitStack, seconds: float) -> dict[str, dict[str, Any]]:
     state = Path(tempfile.mkdtemp(prefix="bench-side-"))
     mock = stack.enter_context(served_mock(workers=2))
     token = f"/{mock.tenant_id}/oauth2/v2.0/token"
-    cc = _token_spec(mock.base_url, mock.ca, token, 0, balance=2)
+    cc = token_spec(mock.base_url, mock.ca, token, 0, balance=2)
     assertion = redeem(mock, make_codes(mock, session_cookie(mock), 1)[0])["access_token"]
     get = {"method": "GET", "headers": {}, "body": ""}
     bare = stack.enter_context(_bare("granian", state))
@@ -68,12 +60,12 @@ def _specs(stack: ExitStack, seconds: float) -> dict[str, dict[str, Any]]:
         BARE_UVICORN: stack.enter_context(_bare("uvicorn", state)),
     }
     plain = stack.enter_context(served_mock(workers=2, tls=False))
-    specs["mock client credentials (HTTP)"] = _token_spec(
+    specs["mock client credentials (HTTP)"] = token_spec(
         plain.base_url, None, f"/{plain.tenant_id}/oauth2/v2.0/token", 0, balance=2
     )
-    if _npm_installed() is None:
-        url, _, _ = stack.enter_context(_npm_peer(None))
-        specs[NPM_HTTP] = _token_spec(url, None, "/token", 0, balance=0)
+    if npm_installed() is None:
+        url, _, _ = stack.enter_context(npm_peer(None))
+        specs[NPM_HTTP] = token_spec(url, None, "/token", 0, balance=0)
     return {name: {**spec, "seconds": seconds, "warmup": 0.5} for name, spec in specs.items()}
 
 
@@ -116,7 +108,7 @@ def run_side_by_side(seconds: float, rounds: int) -> list[dict[str, Any]]:
         for pair in PAIRS:
             name = f"{SIDE_BY_SIDE}: {pair.row} ÷ {pair.base}"
             if pair.base not in specs:
-                rows.append({"benchmark": name, "skipped": _npm_installed() or "not served"})
+                rows.append({"benchmark": name, "skipped": npm_installed() or "not served"})
                 continue
             rates = [_round(specs, pair) for _ in range(rounds)]
             ratios = sorted(ours / base for ours, base in rates if base)

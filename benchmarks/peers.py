@@ -34,9 +34,7 @@ NPM_PEER = "npm oauth2-mock-server client credentials"
 BARE_TWO = "bare signing app, two tokens"
 
 
-def _token_spec(
-    url: str, ca: str | None, path: str, seconds: float, balance: int
-) -> dict[str, Any]:
+def token_spec(url: str, ca: str | None, path: str, seconds: float, balance: int) -> dict[str, Any]:
     return {
         "url": url,
         "ca": ca,
@@ -51,25 +49,32 @@ def _token_spec(
     }
 
 
+@contextmanager
+def bare_app(server: str, state: Path) -> Iterator[tuple[str, str, int]]:
+    """The bare signing app on ``server`` (HTTPS, two workers): (base URL, CA, pid)."""
+    port = free_loopback_port()
+    command = [sys.executable, "-m", "benchmarks.bare_app", "--port", str(port),
+               "--state-dir", str(state), "--server", server, "--workers", "2"]  # fmt: skip
+    url = f"https://127.0.0.1:{port}"
+    ca = str(ensure_tls(state).ca_cert)
+    with served_process(command, f"{url}/ready", ca) as proc:
+        yield url, ca, proc.pid
+
+
 def bare_rows(seconds: float, state: Path) -> list[dict[str, Any]]:
     """The bare signing app on Granian and on uvicorn (HTTPS, two workers)."""
     rows = []
-    ca = str(ensure_tls(state).ca_cert)
     for server in ("granian", "uvicorn"):
-        port = free_loopback_port()
-        command = [sys.executable, "-m", "benchmarks.bare_app", "--port", str(port),
-                   "--state-dir", str(state), "--server", server, "--workers", "2"]  # fmt: skip
-        url = f"https://127.0.0.1:{port}"
-        with served_process(command, f"{url}/ready", ca) as proc:
-            spec = _token_spec(url, ca, "/token", seconds, balance=2)
-            rows.append(measured(f"bare signing app ({server})", spec, [proc.pid], 2))
+        with bare_app(server, state) as (url, ca, pid):
+            spec = token_spec(url, ca, "/token", seconds, balance=2)
+            rows.append(measured(f"bare signing app ({server})", spec, [pid], 2))
             if server == "granian":  # the ceiling of a code or refresh answer (two tokens)
-                spec = _token_spec(url, ca, TWO_TOKENS, seconds, balance=2)
-                rows.append(measured(f"{BARE_TWO} ({server})", spec, [proc.pid], 2))
+                spec = token_spec(url, ca, TWO_TOKENS, seconds, balance=2)
+                rows.append(measured(f"{BARE_TWO} ({server})", spec, [pid], 2))
     return rows
 
 
-def _npm_installed() -> str | None:
+def npm_installed() -> str | None:
     """Why the npm peer cannot run (one line), or None once it is installed in PEER_DIR."""
     if shutil.which("node") is None or shutil.which("npm") is None:
         return "npm is not installed"
@@ -84,7 +89,7 @@ def _npm_installed() -> str | None:
 
 
 @contextmanager
-def _npm_peer(tls_dir: Path | None) -> Iterator[tuple[str, str | None, int]]:
+def npm_peer(tls_dir: Path | None) -> Iterator[tuple[str, str | None, int]]:
     port = free_loopback_port()
     command = ["node", str(PEER_DIR / "node_modules" / ".bin" / "oauth2-mock-server"),
                "-a", "127.0.0.1", "-p", str(port)]  # fmt: skip
@@ -101,13 +106,13 @@ def _npm_peer(tls_dir: Path | None) -> Iterator[tuple[str, str | None, int]]:
 
 def npm_rows(seconds: float, state: Path) -> list[dict[str, Any]]:
     """The npm peer over HTTP and HTTPS (one process: no worker balancing)."""
-    why = _npm_installed()
+    why = npm_installed()
     if why is not None:
         return [{"benchmark": f"{NPM_PEER} (HTTP)", "skipped": why}]
     rows = []
     for label, tls_dir in (("HTTP", None), ("HTTPS", state)):
-        with _npm_peer(tls_dir) as (url, ca, pid):
-            spec = _token_spec(url, ca, "/token", seconds, balance=0)
+        with npm_peer(tls_dir) as (url, ca, pid):
+            spec = token_spec(url, ca, "/token", seconds, balance=0)
             rows.append(measured(f"{NPM_PEER} ({label})", spec, [pid], 1))
     return rows
 
@@ -115,7 +120,7 @@ def npm_rows(seconds: float, state: Path) -> list[dict[str, Any]]:
 def mock_http_row(seconds: float) -> dict[str, Any]:
     """The mock's client credentials over plain HTTP, two workers (the npm peer's footing)."""
     with served_mock(workers=2, tls=False) as mock:
-        spec = _token_spec(
+        spec = token_spec(
             mock.base_url, None, f"/{mock.tenant_id}/oauth2/v2.0/token", seconds, balance=2
         )
         return measured("mock client credentials (HTTP)", spec, [mock.proc.pid], 2)
