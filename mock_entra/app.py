@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mock_entra.admin import routes as admin_routes
 from mock_entra.admin import sign_in_sessions
 from mock_entra.admin.controls import AdminControls
-from mock_entra.admin.middleware import ControlMiddleware
+from mock_entra.admin.middleware import WORKER_HEADER, ControlMiddleware
 from mock_entra.clock import Clock, system_clock
 from mock_entra.context import Context
 from mock_entra.errors import InvalidRequest, OAuthError, missing_parameter
@@ -127,7 +127,7 @@ class MockEntraApp(FastAPI):
                 raise
             log.exception("unexpected error on %s %s", scope["method"], scope["path"])
             response = unexpected_error_response(self.state.ctx)
-            response.headers["X-Mock-Entra-Worker"] = str(os.getpid())
+            response.raw_headers.append((WORKER_HEADER, str(os.getpid()).encode()))
             await response(scope, receive, send)
 
 

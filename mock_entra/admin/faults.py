@@ -221,6 +221,10 @@ class FaultStore:
         self.shared.changed()
         return True
 
+    def none_known(self) -> bool:
+        """True when this worker's copy holds no fault at all: nothing can match."""
+        return not self.shared.current().faults
+
     def _candidates(self, req: RequestScope, effects: frozenset[str]) -> Iterator[dict[str, Any]]:
         """Live faults of ``effects`` that match ``req``, oldest first (this worker's copy)."""
         now = self.clock()

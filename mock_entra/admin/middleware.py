@@ -147,12 +147,17 @@ class ControlMiddleware:
             await response_for(fault, self.admin.ctx.now_dt())(scope_, receive, send)
 
 
+def _tag(start: Message, worker: bytes) -> None:
+    """The worker header on an answer's ``http.response.start``."""
+    start["headers"] = [*start.get("headers", []), (WORKER_HEADER, worker)]
+
+
 def _tagging(send: Send, worker: bytes) -> Send:
     """Add the worker header to the answer."""
 
     async def tagged(message: Message) -> None:
         if message["type"] == "http.response.start":
-            message["headers"] = [*message.get("headers", []), (WORKER_HEADER, worker)]
+            _tag(message, worker)
         await send(message)
 
     return tagged
@@ -172,7 +177,7 @@ def _observing(
         nonlocal status
         if message["type"] == "http.response.start":
             status = message["status"]
-            message["headers"] = [*message.get("headers", []), (WORKER_HEADER, worker)]
+            _tag(message, worker)
         elif message["type"] == "http.response.body":
             if status >= 400 and sum(map(len, captured)) < _ERROR_CAPTURE:
                 captured.append(message.get("body", b""))

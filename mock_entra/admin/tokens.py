@@ -32,8 +32,8 @@ def unpublished_key() -> SigningKey:
 def apply_token_faults(faults: FaultStore, token: UnsignedToken) -> UnsignedToken:
     """The token to sign, after the faults that match who it is for."""
     current = request_scope.current()
-    if current is None or not faults.shared.current().faults:
-        return token  # no fault at all (this worker's copy): nothing to match, nothing to spend
+    if current is None or faults.none_known():
+        return token  # nothing to match, nothing to spend
     # Match on who the token is for, which the request alone may not tell (OBO, refresh).
     # ``applied`` stays shared: a fault spends one use per request, not per token.
     subject = replace(
