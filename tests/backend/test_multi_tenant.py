@@ -14,18 +14,15 @@ import msal
 import pytest
 
 from backend.testing import backend_settings_for, run_backend
-from entra_kit.trust import trusting
-from mock_entra.testing import API_SCOPE, OTHER_TENANT_ID, TENANT_ID, RunningMock, Tokens, run_mock
+from mock_entra.testing import API_SCOPE, OTHER_TENANT_ID, TENANT_ID, RunningMock, Tokens
 from tests.backend.conftest import probe
-from tests.conftest import decode, write_tenant_file
-from tests.mock_entra.test_multi_tenant import MT_SECRET, MT_WEB, REDIRECT, _multi_tenant_apps
+from tests.conftest import decode
+from tests.mock_entra.test_multi_tenant import MT_SECRET, MT_WEB, REDIRECT, multi_tenant_mock
 
 
 @pytest.fixture(scope="module")
 def mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningMock]:
-    root = tmp_path_factory.mktemp("backend-multi-tenant")
-    config = write_tenant_file(root / "tenants.yaml", _multi_tenant_apps)
-    with run_mock(root / "state", config=config) as running, trusting(running.ca_bundle):
+    with multi_tenant_mock(tmp_path_factory.mktemp("backend-multi-tenant")) as running:
         yield running
 
 

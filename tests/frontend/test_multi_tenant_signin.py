@@ -13,22 +13,18 @@ from typing import Any
 
 import pytest
 
-from entra_kit.trust import trusting
 from frontend.app import create_app
 from frontend.settings import FrontendSettings
-from mock_entra.testing import OTHER_TENANT_ID, TENANT_ID, RunningMock, Tokens, run_mock
-from tests.conftest import write_tenant_file
+from mock_entra.testing import OTHER_TENANT_ID, TENANT_ID, RunningMock, Tokens
 from tests.frontend.conftest import csrf_of
-from tests.mock_entra.test_multi_tenant import MT_SECRET, MT_WEB, _multi_tenant_apps
+from tests.mock_entra.test_multi_tenant import MT_SECRET, MT_WEB, multi_tenant_mock
 
 MALLORY = ("mallory@fabrikam.onmicrosoft.com", "mallory-password")
 
 
 @pytest.fixture(scope="module")
 def mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningMock]:
-    root = tmp_path_factory.mktemp("frontend-multi-tenant")
-    config = write_tenant_file(root / "tenants.yaml", _multi_tenant_apps)
-    with run_mock(root / "state", config=config) as running, trusting(running.ca_bundle):
+    with multi_tenant_mock(tmp_path_factory.mktemp("frontend-multi-tenant")) as running:
         yield running
 
 

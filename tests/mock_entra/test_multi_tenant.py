@@ -9,6 +9,8 @@ https://learn.microsoft.com/entra/identity-platform/howto-convert-app-to-be-mult
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import msal
@@ -60,11 +62,17 @@ def _multi_tenant_apps(data: dict[str, Any]) -> None:
     contoso["consent_grants"].append({"client": MT_CLI, **graph})
 
 
-@pytest.fixture(scope="module")
-def mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningMock]:
-    root = tmp_path_factory.mktemp("multi-tenant")
+@contextmanager
+def multi_tenant_mock(root: Path) -> Iterator[RunningMock]:
+    """The mock serving the sample tenants plus the multi-tenant apps, trusted here."""
     config = write_tenant_file(root / "tenants.yaml", _multi_tenant_apps)
     with run_mock(root / "state", config=config) as running, trusting(running.ca_bundle):
+        yield running
+
+
+@pytest.fixture(scope="module")
+def mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningMock]:
+    with multi_tenant_mock(tmp_path_factory.mktemp("multi-tenant")) as running:
         yield running
 
 
