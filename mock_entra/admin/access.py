@@ -9,12 +9,21 @@ The admin API can make the mock issue anything, so it is guarded like a credenti
   can make a browser send without asking: a POST carries a JSON body with its
   content type, or the ``X-Mock-Entra-Admin`` header (no page can add either
   without a preflight, which the mock never grants);
+- without the token, a request must also be addressed to the mock by a loopback
+  name (``Host``: 127.0.0.1, localhost, [::1], any port): a page whose own name was
+  made to resolve to 127.0.0.1 (DNS rebinding) is same-origin with the mock, sends
+  no ``Origin`` on a GET and would read the request log; a tunnel (ngrok,
+  dev tunnels) forwards its public name. The MCP transports guard the same way
+  (spec, "Streamable HTTP", Security Warning; the MCP SDK's ``TransportSecurity
+  Middleware`` allowed hosts); a browser cannot set ``Host`` itself;
 - a request with a foreign ``Origin`` (a page of another site, or ``null``) is
   refused, whatever it asks.
 
 The interactive docs (``/_admin/docs``) and the schema they read (``/openapi.json``)
 describe the admin API and pass the same checks.
 https://fetch.spec.whatwg.org/#cors-safelisted-request-header (simple requests)
+https://fetch.spec.whatwg.org/#forbidden-request-header (``Host``)
+https://modelcontextprotocol.io/specification/2025-06-18/basic/transports#security-warning
 """
 
 from __future__ import annotations
@@ -83,6 +92,30 @@ def check_caller(settings: MockSettings, req: AdminRequest) -> str | None:
     )
 
 
+def addressed_name(host_header: str) -> str:
+    """The name a ``Host`` header addresses, without its port, brackets or final dot."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.partition(":")[0].rstrip(".")
+
+
+def check_host(settings: MockSettings, req: AdminRequest) -> str | None:
+    """Without the admin token, only requests addressed to a loopback name: a page renamed
+    to 127.0.0.1 by DNS rebinding, or a tunnel, addresses the mock by another name."""
+    if settings.admin_token:  # a bearer token no page or tunnel user has, checked first
+        return None
+    host = req.headers.get("host", "")
+    if host and is_loopback(addressed_name(host)):
+        return None
+    return (
+        "Without MOCK_ENTRA_ADMIN_TOKEN the admin API answers requests addressed to "
+        f"127.0.0.1, localhost or [::1], not to {host[:80] or 'no Host'} (a page that made "
+        "its name resolve here, or a tunnel). Set MOCK_ENTRA_ADMIN_TOKEN to reach it by "
+        "another name."
+    )
+
+
 def check_not_simple(settings: MockSettings, req: AdminRequest) -> str | None:
     """A POST that a web page could send without a preflight changes nothing."""
     if req.method != "POST" or ADMIN_HEADER in req.headers:
@@ -116,6 +149,7 @@ def check_origin(settings: MockSettings, req: AdminRequest) -> str | None:
 
 CHECKS: tuple[Callable[[MockSettings, AdminRequest], str | None], ...] = (
     check_caller,
+    check_host,
     check_origin,
     check_not_simple,
 )

@@ -74,6 +74,49 @@ def test_a_foreign_origin_is_refused_even_with_the_admin_header(
     assert _fault_count(private_mock) == 1
 
 
+@pytest.mark.parametrize(
+    "host", ["rebound.example", "abc123.ngrok-free.app", "127.0.0.1.nip.io", ""], ids=repr
+)
+def test_without_a_token_a_request_addressed_by_another_name_is_refused(
+    private_mock: RunningMock, host: str
+) -> None:
+    """DNS rebinding: a page whose name now resolves to 127.0.0.1 is same-origin with the
+    mock, so a GET carries no Origin; only the Host it addresses gives it away (a tunnel's
+    public name too). Protocol endpoints answer any name, as Entra's do."""
+    private_mock.admin.add_fault(tenant=TENANT_ID, effect="html")
+    port = private_mock.base_url.rsplit(":", 1)[1]
+    named = {"Host": f"{host}:{port}" if host else ""}
+    with private_mock.http() as http:
+        log = http.get("/_admin/requests", headers=named)
+        reset = http.post("/_admin/reset", headers={**ADMIN, **named})
+        keys = http.get(f"/{TENANT_ID}/discovery/v2.0/keys", headers=named)
+    assert log.status_code == 403 and log.json()["error"] == "forbidden", log.text
+    assert "MOCK_ENTRA_ADMIN_TOKEN" in log.json()["error_description"]
+    assert reset.status_code == 403
+    assert _fault_count(private_mock) == 1, "the refused reset removed nothing"
+    assert keys.status_code == 200
+
+
+@pytest.mark.parametrize("name", ["127.0.0.1", "localhost", "LOCALHOST.", "[::1]", "127.0.0.2"])
+def test_every_loopback_name_addresses_the_admin_api(private_mock: RunningMock, name: str) -> None:
+    port = private_mock.base_url.rsplit(":", 1)[1]
+    with private_mock.http() as http:
+        answer = http.get("/_admin/faults", headers={"Host": f"{name}:{port}"})
+    assert answer.status_code == 200, answer.text
+
+
+def test_with_the_admin_token_any_name_may_address_it(tmp_path: Path) -> None:
+    """A tunnel or a container name works once the caller presents the configured token."""
+    with run_mock(tmp_path, admin_token="s3cret-admin") as mock, mock.http() as http:
+        tunnel = {"Host": "abc123.ngrok-free.app"}
+        refused = http.get("/_admin/faults", headers=tunnel)
+        let_in = http.get(
+            "/_admin/faults", headers={**tunnel, "Authorization": "Bearer s3cret-admin"}
+        )
+    assert refused.status_code == 403
+    assert let_in.status_code == 200, let_in.text
+
+
 def test_the_mocks_own_origin_is_let_in(private_mock: RunningMock) -> None:
     """The docs page's "Try it out" sends the mock's own origin (by any loopback name)."""
     port = private_mock.base_url.rsplit(":", 1)[1]

@@ -31,7 +31,7 @@ def _asgi_client(tmp_path: Path, client_host: str, **settings: object) -> httpx.
     """The app over ASGI with a chosen peer address (a mock bound beyond loopback)."""
     app = create_app(MockSettings(host="0.0.0.0", state_dir=tmp_path, **settings))
     transport = httpx.ASGITransport(app=app, client=(client_host, 50000))
-    return httpx.AsyncClient(transport=transport, base_url="https://mock")
+    return httpx.AsyncClient(transport=transport, base_url="https://127.0.0.1:8443")
 
 
 @pytest.mark.parametrize(
