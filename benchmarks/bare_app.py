@@ -24,6 +24,7 @@ from urllib.parse import parse_qsl
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from benchmarks.granian_serve import serve_granian
 from entra_kit.jose import b64url_encode, json_segment
 
 Message = MutableMapping[str, Any]
@@ -118,25 +119,6 @@ def _serve_uvicorn(args: argparse.Namespace, cert: Path | None, key: Path | None
     )
 
 
-def _serve_granian(args: argparse.Namespace, cert: Path | None, key: Path | None) -> None:
-    from granian import Granian
-    from granian.constants import HTTPModes, Interfaces, SSLProtocols
-    from granian.log import LogLevels
-
-    Granian(
-        "benchmarks.bare_app:app",
-        address="127.0.0.1",
-        port=args.port,
-        interface=Interfaces.ASGINL,
-        http=HTTPModes.http1,
-        workers=args.workers,
-        ssl_cert=cert,
-        ssl_key=key,
-        ssl_protocol_min=SSLProtocols.tls12,
-        log_level=LogLevels.warning,
-    ).serve()
-
-
 def main() -> None:
     from mock_entra.tls import ensure_tls
 
@@ -159,7 +141,10 @@ def main() -> None:
         key_file.write_bytes(pem)
     os.environ["BARE_APP_KEY"] = str(key_file)
     cert, key = (None, None) if args.plain else (tls.server_cert, tls.server_key)
-    (_serve_granian if args.server == "granian" else _serve_uvicorn)(args, cert, key)
+    if args.server == "granian":
+        serve_granian("benchmarks.bare_app:app", args.port, args.workers, cert, key)
+    else:
+        _serve_uvicorn(args, cert, key)
 
 
 if __name__ == "__main__":

@@ -11,25 +11,43 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.servers import get_ok, served_mock, stop
+from benchmarks.servers import get_ok, served_mock, served_process, stop
 from entra_kit.serve import free_loopback_port
+from mock_entra.tls import tls_files
+
+FLOOR = "FastAPI app with one route, served as the mock → first answer"
+
+
+def _floor_ready(state: Path) -> float:
+    """Seconds to the first answer of :mod:`benchmarks.framework_floor` (the mock's TLS files)."""
+    port = free_loopback_port()
+    tls = tls_files(state)
+    command = [sys.executable, "-m", "benchmarks.framework_floor", "--port", str(port),
+               "--cert", str(tls.server_cert), "--key", str(tls.server_key)]  # fmt: skip
+    started = time.perf_counter()
+    with served_process(command, f"https://127.0.0.1:{port}/ready", str(tls.ca_cert)):
+        return time.perf_counter() - started
 
 
 def mock_ready(runs: int = 3, workers: int = 2) -> list[dict[str, Any]]:
     """Cold (new state dir: CA and keys are created) and warm (existing state) starts,
-    to the first answer of discovery; warm is the best of ``runs``, with their spread."""
+    to the first answer of discovery; warm is the best of ``runs``, with their spread.
+    Each warm start alternates with one of a FastAPI app that does nothing (the floor)."""
     rows: list[dict[str, Any]] = []
     state = Path(tempfile.mkdtemp(prefix="bench-ready-"))
     with served_mock(workers=workers, state_dir=state) as mock:
         cold = mock.ready_seconds
-    warm = []
+    warm, floor = [], []
     for _ in range(runs):
         with served_mock(workers=workers, state_dir=state) as mock:
             warm.append(mock.ready_seconds)
+        floor.append(_floor_ready(state))
     name = f"mock-entra serve --workers {workers} → first answer"
     rows.append({"benchmark": f"{name} (cold)", "seconds": cold})
     spread = f"{min(warm):.2f}–{max(warm):.2f} s over {runs}"
     rows.append({"benchmark": f"{name} (warm)", "seconds": min(warm), "result": spread})
+    floor_spread = f"{min(floor):.2f}–{max(floor):.2f} s over {runs}"
+    rows.append({"benchmark": FLOOR, "seconds": min(floor), "result": floor_spread})
     return rows
 
 
