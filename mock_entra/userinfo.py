@@ -12,7 +12,9 @@ the same answer at its own ``/oidc/userinfo`` (``fake_downstream.graph``).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from entra_kit.jose import MalformedJwt, graph_signed_form, peek_jwt
@@ -48,6 +50,17 @@ class Refused(Exception):
     status: int
     code: str
     message: str
+
+
+# What Graph's 401 carries with its error body.
+GRAPH_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="", error="invalid_token"'}
+
+
+def graph_error(code: str, message: str, now: datetime) -> dict[str, Any]:
+    """Microsoft Graph's error body: ``code``, ``message`` and ``innerError`` with the date
+    and a request id (https://learn.microsoft.com/graph/errors)."""
+    inner = {"date": now.strftime("%Y-%m-%dT%H:%M:%S"), "request-id": str(uuid.uuid4())}
+    return {"error": {"code": code, "message": message, "innerError": inner}}
 
 
 def _signed_by_tenant(ctx: Context, tenant: Tenant, header: dict[str, Any], token: str) -> bool:

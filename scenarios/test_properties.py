@@ -113,11 +113,18 @@ ENDPOINTS = [
     ("GET", "/{t}/discovery/v2.0/keys"),
     ("GET", "/msi/token"),
     ("GET", "/metadata/identity/oauth2/token"),
+    ("POST", "/{t}/oauth2/v2.0/devicecode"),
+    ("GET", "/devicelogin"),
+    ("POST", "/devicelogin"),
+    ("POST", "/{t}/deviceauth"),
+    ("GET", "/graph/oidc/userinfo"),
+    ("POST", "/graph/oidc/userinfo"),
 ]
 names = st.sampled_from([
     "grant_type", "client_id", "client_secret", "code", "redirect_uri", "scope", "assertion",
     "refresh_token", "code_verifier", "response_type", "prompt", "claims", "resource", "state",
     "requested_token_use", "client_assertion", "client_assertion_type", "api-version", "x",
+    "otc", "request_id", "decision", "access_token",
 ])  # fmt: skip
 values = st.one_of(
     st.sampled_from(["authorization_code", "client_credentials", "refresh_token", "code",
@@ -126,24 +133,45 @@ values = st.one_of(
 )  # fmt: skip
 
 
+# What the controls peek at in an Authorization header (UserInfo's Graph token names the
+# tenant, app and user a fault is scoped by): nothing, garbage, or an unsigned JWT.
+_UNSIGNED = ".".join(
+    b64url_encode(json.dumps(part).encode())
+    for part in ({"alg": "none"}, {"tid": shipped.TENANT_ID, "appid": "x", "oid": "y" * 300})
+)
+authorizations = st.one_of(
+    st.none(),
+    st.sampled_from([f"Bearer {_UNSIGNED}.", "Bearer", "Basic Og==", "Bearer a.b.c"]),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz.-_ =", max_size=60).map(
+        lambda text: f"Bearer {text}".strip()  # a header value cannot end in a space
+    ),
+)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     endpoint=st.sampled_from(ENDPOINTS),
+    authorization=authorizations,
     params=st.dictionaries(names, values, max_size=6),
     tenant=st.sampled_from(
         ["{tid}", "contoso.onmicrosoft.com", "common", "nowhere.example", "x" * 70]
     ),
 )
 def test_malformed_requests_to_every_endpoint_never_get_a_5xx(
-    stack: Stack, endpoint: tuple[str, str], params: dict[str, str], tenant: str
+    stack: Stack,
+    endpoint: tuple[str, str],
+    authorization: str | None,
+    params: dict[str, str],
+    tenant: str,
 ) -> None:
     method, path = endpoint
     url = path.format(t=tenant.format(tid=stack.tenant_id))
+    headers = {"Authorization": authorization} if authorization else {}
     with stack.http() as client:
         if method == "POST":
-            answer = client.post(url, data=params)
+            answer = client.post(url, data=params, headers=headers)
         else:
-            answer = client.get(url, params=params)
+            answer = client.get(url, params=params, headers=headers)
     assert answer.status_code < 500, (url, answer.status_code, answer.text[:200])
     if answer.status_code >= 400 and "json" in answer.headers.get("content-type", ""):
         body: Any = answer.json()

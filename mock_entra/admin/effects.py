@@ -1,7 +1,7 @@
 """How a fault changes an answer: the bodies and statuses Entra (or a proxy) would send.
 
 Error bodies reuse ``errors.OAuthError.body`` so an injected error is exactly as
-well-formed as a real one (scenario B15).
+well-formed as a real one (scenario B15); at Graph's UserInfo they are Graph's.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from mock_entra.admin import request_scope
 from mock_entra.admin.faults import JWKS_EFFECTS, FaultStore
 from mock_entra.errors import OAuthError
+from mock_entra.userinfo import GRAPH_CHALLENGE, graph_error
 
 _NO_STORE = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache"}
 # Entra's answer when a service behind it is unavailable (AADSTS90033-style text).
@@ -40,9 +41,12 @@ def entra_error(
     return body
 
 
-def response_for(fault: dict[str, Any], now: datetime) -> Response:
-    """The answer for an error, throttle, 5xx or HTML fault (the app is not called)."""
+def response_for(fault: dict[str, Any], now: datetime, endpoint: str | None = None) -> Response:
+    """The answer for an error, throttle, 5xx or HTML fault (the app is not called); at
+    Graph's UserInfo, in Graph's error shape."""
     effect = fault["effect"]
+    if effect != "html" and endpoint == "userinfo":
+        return _graph_answer(fault, now)
     headers = dict(_NO_STORE)
     if effect == "error":
         body = entra_error(
@@ -73,6 +77,31 @@ def response_for(fault: dict[str, Any], now: datetime) -> Response:
         text = _HTML.format(status=fault["status"])
         return Response(text, status_code=fault["status"], media_type="text/html", headers=headers)
     raise ValueError(f"not a response effect: {effect}")
+
+
+def _graph_answer(fault: dict[str, Any], now: datetime) -> Response:
+    """Graph's error body for an error, throttle or 5xx fault (https://learn.microsoft.com/
+    graph/errors: ``serviceNotAvailable`` for 503, ``generalException`` for other 5xx;
+    https://learn.microsoft.com/graph/throttling: 429 with ``Retry-After``; the code of a
+    throttled answer, ``TooManyRequests``, is what Graph was seen to send, the docs name none)."""
+    effect = fault["effect"]
+    headers: dict[str, str] = {}
+    if effect == "error":
+        status = fault["status"]
+        body = graph_error(fault["error"], fault["description"], now)
+        if status == 401:
+            headers.update(GRAPH_CHALLENGE)
+    elif effect == "throttle":
+        status = 429
+        headers["Retry-After"] = str(fault["retry_after"])
+        body = graph_error("TooManyRequests", "Too many requests; retry after Retry-After.", now)
+    elif effect == "server_error":
+        status = fault["status"]
+        code = "serviceNotAvailable" if status == 503 else "generalException"
+        body = graph_error(code, "The service is not available. Try again later.", now)
+    else:
+        raise ValueError(f"not a Graph response effect: {effect}")
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def truncated(body: bytes, keep_bytes: int | None) -> bytes:

@@ -144,7 +144,7 @@ class ControlMiddleware:
         elif effect == "truncate":
             await self.app(scope_, receive, _truncating(send, fault.get("keep_bytes")))
         else:
-            await response_for(fault, self.admin.ctx.now_dt())(scope_, receive, send)
+            await response_for(fault, self.admin.ctx.now_dt(), req.endpoint)(scope_, receive, send)
 
 
 def _tag(start: Message, worker: bytes) -> None:

@@ -12,16 +12,26 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Endpoint = Literal[
-    "token", "authorize", "devicecode", "discovery", "jwks", "logout", "managed_identity"
+    "token",
+    "authorize",
+    "devicecode",
+    "devicelogin",
+    "discovery",
+    "jwks",
+    "logout",
+    "managed_identity",
+    "userinfo",
 ]
 ENDPOINTS: tuple[Endpoint, ...] = (
     "token",
     "authorize",
     "devicecode",
+    "devicelogin",
     "discovery",
     "jwks",
     "logout",
     "managed_identity",
+    "userinfo",
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from entra_kit.jose import peek_claims
@@ -18,6 +18,7 @@ from mock_entra.client_auth.credentials import basic_credentials
 from mock_entra.errors import OAuthError
 from mock_entra.grants import authorization_code, on_behalf_of, refresh_token
 from mock_entra.records.codes import AuthorizationCode
+from mock_entra.records.device_codes import DeviceAuthorization
 from mock_entra.records.pending import PendingAuthorization
 from mock_entra.records.refresh_tokens import RefreshToken
 from mock_entra.tenant.model import Tenant
@@ -35,6 +36,12 @@ _ROUTE_TABLE: tuple[tuple[str, Endpoint], ...] = (
     (r"^/([^/]+)/oauth2/(?:v2\.0/)?logout$", "logout"),
     # The device authorization request (RFC 8628 §3.1); its polls are token requests.
     (r"^/([^/]+)/oauth2/(?:v2\.0/)?devicecode$", "devicecode"),
+    # The verification pages: "Enter code" (no tenant in its path, as microsoft.com/
+    # devicelogin) and its confirmation; the sign-in they lead to is ``authorize``'s.
+    (r"^()/devicelogin$", "devicelogin"),
+    (r"^/([^/]+)/deviceauth$", "devicelogin"),
+    # Microsoft Graph's UserInfo (the discovery document's userinfo_endpoint).
+    (r"^()/graph/oidc/userinfo$", "userinfo"),
     (r"^()/msi/token$", "managed_identity"),
     (r"^()/metadata/identity/oauth2/token$", "managed_identity"),
 )
@@ -126,6 +133,27 @@ def _managed_identity_tenant(
     return None, selector
 
 
+def _bearer_claims(authorization: str | None) -> dict[str, Any]:
+    """The claims of a bearer token, unverified (UserInfo checks it; this only scopes)."""
+    scheme, _, token = (authorization or "").partition(" ")
+    return peek_claims(token.strip()[:16384]) if scheme.lower() == "bearer" else {}
+
+
+def _known_tenant(ctx: Context, segment: str) -> Tenant | None:
+    try:
+        return ctx.tenant(segment) if segment else None
+    except OAuthError:
+        return None
+
+
+def _device_code_of(ctx: Context, params: Mapping[str, str]) -> DeviceAuthorization | None:
+    """The pending authorization the "Enter code" form's ``otc`` names."""
+    typed = params.get("otc", "")
+    if not typed or len(typed) > 64:
+        return None
+    return DeviceAuthorization.by_user_code(ctx.store, typed, ctx.now())
+
+
 def scope_of(
     admin: AdminControls,
     endpoint: Endpoint,
@@ -137,18 +165,24 @@ def scope_of(
     ctx = admin.ctx
     tenant: Tenant | None = None
     client: str | None
+    hint: str | None = None
     if endpoint == "managed_identity":
         tenant, client = _managed_identity_tenant(ctx, params)
+    elif endpoint == "userinfo":  # the Graph token names its tenant, app and user
+        claims = _bearer_claims(authorization)
+        tenant = _known_tenant(ctx, str(claims.get("tid", "")))
+        client = str(claims.get("appid") or claims.get("azp") or "") or None
+        hint = str(claims.get("oid") or "") or None
     else:
-        try:
-            tenant = ctx.tenant(segment)
-        except OAuthError:
-            tenant = None
+        tenant = _known_tenant(ctx, segment)
         client = _client(params, authorization)
-        if client is None and endpoint == "authorize":
+        if client is None and endpoint in ("authorize", "devicelogin"):
             client = _authreq_client(ctx, params)
+        device = _device_code_of(ctx, params) if endpoint == "devicelogin" else None
+        if device is not None:
+            tenant, client = _known_tenant(ctx, device.tenant), device.client_id
+        hint = _user_hint(ctx, endpoint, params)
     user_keys: frozenset[str] = frozenset()
-    hint = _user_hint(ctx, endpoint, params)
     if hint and tenant is not None:
         user = tenant.user(hint) or tenant.user(f"{hint}@{tenant.domain}")
         user_keys = frozenset({user.oid, user.upn.lower()}) if user else frozenset({hint.lower()})

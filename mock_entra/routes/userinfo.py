@@ -12,7 +12,6 @@ https://learn.microsoft.com/entra/identity-platform/userinfo
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -22,25 +21,21 @@ from starlette.concurrency import run_in_threadpool
 from mock_entra import authorities
 from mock_entra.context import Context, get_context
 from mock_entra.errors import InvalidRequest
-from mock_entra.userinfo import Refused, check_graph_token, userinfo_claims
+from mock_entra.userinfo import (
+    GRAPH_CHALLENGE,
+    Refused,
+    check_graph_token,
+    graph_error,
+    userinfo_claims,
+)
 
 router = APIRouter(tags=["userinfo"])
 USERINFO_PATH = "/graph/oidc/userinfo"
 
 
 def _graph_error(ctx: Context, refused: Refused) -> JSONResponse:
-    body = {
-        "error": {
-            "code": refused.code,
-            "message": refused.message,
-            "innerError": {
-                "date": ctx.now_dt().strftime("%Y-%m-%dT%H:%M:%S"),
-                "request-id": str(uuid.uuid4()),
-            },
-        }
-    }
-    headers = {"WWW-Authenticate": 'Bearer realm="", error="invalid_token"'}
-    return JSONResponse(body, status_code=refused.status, headers=headers)
+    body = graph_error(refused.code, refused.message, ctx.now_dt())
+    return JSONResponse(body, status_code=refused.status, headers=GRAPH_CHALLENGE)
 
 
 def userinfo(ctx: Context, authorization: str) -> JSONResponse:

@@ -282,3 +282,31 @@ def test_the_device_authorization_request_is_in_the_request_log(devices: DeviceT
     assert logged["endpoint"] == "devicecode"
     assert logged["path"] == f"/{devices.tenant}/oauth2/v2.0/devicecode"
     assert logged["status"] == 200 and logged["params"]["client_id"] == devices.cli
+
+
+def test_the_verification_pages_are_in_the_controls(devices: DeviceTenant) -> None:
+    """The "Enter code" form and its confirmation are endpoint ``devicelogin``: a fault for
+    the tenant breaks them (the code names the tenant and app), the log keeps them (the
+    typed code only by its length). The bare page names no tenant, as Entra's does not."""
+    flow = devices.start()
+    with (
+        devices.mock.fault(
+            tenant=devices.tenant, endpoint="devicelogin", effect="html", status=502
+        ),
+        devices.mock.http() as http,
+    ):
+        page = http.get("/devicelogin")
+        entered = http.post("/devicelogin", data={"otc": flow["user_code"]})
+    assert page.status_code == 200
+    assert entered.status_code == 502 and entered.headers["content-type"].startswith("text/html")
+    logged = next(e for e in devices.mock.requests(devices.tenant, devices.cli))
+    assert (logged["endpoint"], logged["path"], logged["status"]) == (
+        "devicelogin", "/devicelogin", 502,
+    )  # fmt: skip
+    assert logged["params"]["otc"] == f"<redacted {len(flow['user_code'])} chars>"
+    assert devices.complete(flow) == "approved", "the fault is gone with its block"
+    confirmed = [
+        e for e in devices.mock.requests(devices.tenant, devices.cli)
+        if e["path"] == f"/{devices.tenant}/deviceauth"
+    ]  # fmt: skip
+    assert confirmed and confirmed[0]["endpoint"] == "devicelogin"
