@@ -6,25 +6,45 @@ run to the next, README "Benchmarks"). Here every server is started once and kep
 running, and each round measures the mock, then its yardstick, then the yardstick,
 then the mock (A B B A), so that a drift within the round weighs on both alike. Each
 goal's verdict is the median of the rounds' ratios; the table shows their range.
+
+Code redemption spends a code per request: each of its slices gets codes made just
+before it (through ``/authorize`` with an SSO session, outside the measured time).
+Refresh follows one rotating chain per connection from seeds redeemed at the start
+(a refresh token stays valid after use, as Entra's do without strict rotation).
 """
 
 from __future__ import annotations
 
 import statistics
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.mock_bench import load, make_codes, obo_body, redeem, session_cookie
+from benchmarks.bare_app import TWO_TOKENS
+from benchmarks.mock_bench import (
+    load,
+    make_codes,
+    obo_body,
+    redeem,
+    redeem_body,
+    refresh_chain,
+    session_cookie,
+)
 from benchmarks.peers import bare_app, npm_installed, npm_peer, token_spec
-from benchmarks.ratios import BARE, BARE_UVICORN, NPM_HTTP
-from benchmarks.servers import served_mock
+from benchmarks.ratios import BARE, BARE_TWO, BARE_UVICORN, NPM_HTTP
+from benchmarks.servers import ServedMock, served_mock
 
 SIDE_BY_SIDE = "side by side"
 BARE_GET = "bare app, a small JSON GET (granian)"
+CODE = "mock auth code redemption"
+WARMUP = 0.5  # seconds of load before each slice's measured part
+# Codes a slice may spend: more than two workers redeem in its seconds and warm-up here.
+CODES_PER_SECOND = 600
+# A load spec, or what makes a fresh one for each slice (the codes it spends).
+Spec = dict[str, Any] | Callable[[], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -41,21 +61,41 @@ def _bare(server: str, state: Path) -> Iterator[dict[str, Any]]:
         yield token_spec(url, ca, "/token", 0, balance=2)
 
 
-def _specs(stack: ExitStack, seconds: float) -> dict[str, dict[str, Any]]:
+def _redeeming(mock: ServedMock, cookie: str, cc: dict[str, Any], seconds: float) -> Spec:
+    """Code redemption: each slice's codes made when it asks for its spec."""
+    count = int((seconds + WARMUP) * CODES_PER_SECOND)
+
+    def fresh() -> dict[str, Any]:
+        codes = make_codes(mock, cookie, count)
+        return {**cc, "body": "", "bodies": [redeem_body(c) for c in codes]}
+
+    return fresh
+
+
+def _specs(stack: ExitStack, seconds: float) -> dict[str, Spec]:
     """Every server of the pairs, started and left running; name -> load spec."""
     state = Path(tempfile.mkdtemp(prefix="bench-side-"))
     mock = stack.enter_context(served_mock(workers=2))
     token = f"/{mock.tenant_id}/oauth2/v2.0/token"
     cc = token_spec(mock.base_url, mock.ca, token, 0, balance=2)
-    assertion = redeem(mock, make_codes(mock, session_cookie(mock), 1)[0])["access_token"]
+    cookie = session_cookie(mock)
+    seeds = [redeem(mock, code) for code in make_codes(mock, cookie, 9)]
     get = {"method": "GET", "headers": {}, "body": ""}
     bare = stack.enter_context(_bare("granian", state))
-    specs = {
+    specs: dict[str, Spec] = {
         "mock client credentials": cc,
-        "mock on-behalf-of": {**cc, "body": obo_body(assertion)},
+        "mock on-behalf-of": {**cc, "body": obo_body(seeds[8]["access_token"])},
         "mock discovery": {**cc, **get, "path": mock.discovery.removeprefix(mock.base_url)},
         "mock JWKS": {**cc, **get, "path": f"/{mock.tenant_id}/discovery/v2.0/keys"},
+        CODE: _redeeming(mock, cookie, {**cc, "seconds": seconds, "warmup": WARMUP}, seconds),
+        "mock refresh (rotating)": {
+            **cc,
+            "body": "",
+            "seeds": [seed["refresh_token"] for seed in seeds[:8]],
+            "chain": refresh_chain(),
+        },
         BARE: bare,
+        BARE_TWO: {**bare, "path": TWO_TOKENS},
         BARE_GET: {**bare, **get, "path": "/ready"},
         BARE_UVICORN: stack.enter_context(_bare("uvicorn", state)),
     }
@@ -66,7 +106,8 @@ def _specs(stack: ExitStack, seconds: float) -> dict[str, dict[str, Any]]:
     if npm_installed() is None:
         url, _, _ = stack.enter_context(npm_peer(None))
         specs[NPM_HTTP] = token_spec(url, None, "/token", 0, balance=0)
-    return {name: {**spec, "seconds": seconds, "warmup": 0.5} for name, spec in specs.items()}
+    timed = {"seconds": seconds, "warmup": WARMUP}
+    return {k: v if callable(v) else {**v, **timed} for k, v in specs.items()}
 
 
 PAIRS = (
@@ -75,6 +116,8 @@ PAIRS = (
     Pair("mock client credentials (HTTP)", NPM_HTTP),
     Pair("mock client credentials", NPM_HTTP),
     Pair("mock on-behalf-of", BARE),
+    Pair(CODE, BARE_TWO),
+    Pair("mock refresh (rotating)", BARE_TWO),
     # No goal: the ceiling of a GET on this server, TLS and machine, against which
     # the 10,000/s discovery goal can be read.
     Pair("mock discovery", BARE_GET),
@@ -82,8 +125,9 @@ PAIRS = (
 )
 
 
-def _rate(spec: dict[str, Any]) -> float:
+def _rate(spec: Spec) -> float:
     """Answers per second; a failed answer makes the whole comparison void."""
+    spec = spec() if callable(spec) else spec
     result = load(spec)
     wrong = {k: v for k, v in result["statuses"].items() if k != "200"}
     if wrong or result["errors"] or not result["ok"]:
@@ -91,7 +135,7 @@ def _rate(spec: dict[str, Any]) -> float:
     return float(result["rps"])
 
 
-def _round(specs: dict[str, dict[str, Any]], pair: Pair) -> tuple[float, float]:
+def _round(specs: dict[str, Spec], pair: Pair) -> tuple[float, float]:
     """One A B B A round: (the mock's rate, the yardstick's), each the mean of its two."""
     a1 = _rate(specs[pair.row])
     b1 = _rate(specs[pair.base])

@@ -123,6 +123,17 @@ def obo_body(assertion: str) -> str:
     )
 
 
+def refresh_chain() -> str:
+    """The refresh request, ``{rt}`` standing for the chain's latest refresh token."""
+    grant = {
+        "grant_type": "refresh_token",
+        "client_id": shipped.WEB_CLIENT_ID,
+        "client_secret": shipped.WEB_CLIENT_SECRET,
+        "scope": CODE_SCOPE,
+    }
+    return urlencode(grant) + "&refresh_token={rt}"
+
+
 def redeem(mock: ServedMock, code: str) -> dict[str, Any]:
     with httpx.Client(base_url=mock.base_url, verify=mock.ca, timeout=30) as client:
         answer = client.post(f"/{mock.tenant_id}/oauth2/v2.0/token", data=parse_qs_1(code))
@@ -163,15 +174,7 @@ def scenarios(mock: ServedMock, seconds: float, codes: list[str]) -> dict[str, d
             "path": token,
             "headers": FORM,
             "seeds": [s["refresh_token"] for s in seeds[:8]],
-            "chain": urlencode(
-                {
-                    "grant_type": "refresh_token",
-                    "client_id": shipped.WEB_CLIENT_ID,
-                    "client_secret": shipped.WEB_CLIENT_SECRET,
-                    "scope": CODE_SCOPE,
-                }
-            )
-            + "&refresh_token={rt}",
+            "chain": refresh_chain(),
         },
         "on-behalf-of": {
             **common,
