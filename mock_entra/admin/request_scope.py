@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 Endpoint = Literal[
     "token",
@@ -22,17 +22,7 @@ Endpoint = Literal[
     "managed_identity",
     "userinfo",
 ]
-ENDPOINTS: tuple[Endpoint, ...] = (
-    "token",
-    "authorize",
-    "devicecode",
-    "devicelogin",
-    "discovery",
-    "jwks",
-    "logout",
-    "managed_identity",
-    "userinfo",
-)
+ENDPOINTS: tuple[Endpoint, ...] = get_args(Endpoint)
 
 
 @dataclass

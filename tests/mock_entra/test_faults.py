@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import msal
 import pytest
 import requests
 
+from mock_entra.admin.request_scope import ENDPOINTS
 from mock_entra.testing import RunningMock
 from mock_entra.testing.admin_client import AdminAPIError
 from mock_entra.testing.sample import DAEMON_SECRET, app_ids, sample_tenant
@@ -253,3 +255,11 @@ def test_an_invalid_fault_is_refused_with_the_reason(
     with pytest.raises(AdminAPIError) as err:
         mock_entra.admin.call("POST", "/faults", json=body)
     assert err.value.status == 400 and field in str(err.value)
+
+
+def test_the_readme_names_every_endpoint_a_fault_can_match() -> None:
+    """The README's fault paragraph is how users learn the endpoint names (it once missed
+    one the controls had)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    paragraph = readme[readme.index("A fault matches on") :].split("\n\n", 1)[0]
+    assert [e for e in ENDPOINTS if f"`{e}`" not in paragraph] == []
