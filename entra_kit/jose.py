@@ -23,6 +23,12 @@ def b64url_encode(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
+def b64url_uint(value: int) -> str:
+    """An unsigned integer as JWK writes one (``n``, ``e``): big-endian bytes, no leading
+    zero byte, base64url (RFC 7518 §6.3.1)."""
+    return b64url_encode(value.to_bytes(max(1, (value.bit_length() + 7) // 8), "big"))
+
+
 def b64url_decode(text: str) -> bytes:
     """base64url with or without padding; ``ValueError`` when it is not base64url."""
     try:

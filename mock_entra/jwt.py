@@ -15,22 +15,15 @@ from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from entra_kit.jose import b64url_decode, b64url_encode, graph_signed_form, json_segment
-from mock_entra.keys import KeyRing, SigningKey
-
-
-@lru_cache(maxsize=64)
-def _private_key(pem: str) -> rsa.RSAPrivateKey:
-    key = serialization.load_pem_private_key(pem.encode(), password=None)
-    assert isinstance(key, rsa.RSAPrivateKey)
-    return key
+from mock_entra.keys import KeyRing, SigningKey, private_key
 
 
 def sign_with_pem(private_pem: str, signing_input: bytes) -> bytes:
-    return _private_key(private_pem).sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+    return private_key(private_pem).sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
 
 
 def sign(

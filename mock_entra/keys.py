@@ -26,9 +26,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
-from joserfc.jwk import RSAKey
 
-from entra_kit.jose import b64url_encode
+from entra_kit.jose import b64url_encode, b64url_uint
 
 KeyState = Literal["next", "active", "retired"]
 
@@ -42,46 +41,57 @@ class SigningKey:
     created: float
 
     @property
-    def jwk(self) -> RSAKey:
-        return _load_jwk(self.private_pem)
+    def private_key(self) -> rsa.RSAPrivateKey:
+        return private_key(self.private_pem)
 
     @property
     def verify_key(self) -> rsa.RSAPublicKey:
-        """The public key to check signatures with: one object per key, since a new one
-        pays OpenSSL's set-up again on its first check (~5x the check itself)."""
-        return _public_key(self.private_pem)
+        """The public key to check signatures with, from the certificate (loading the
+        private key would check it, ~50 ms); one object per key, since a new one pays
+        OpenSSL's set-up again on its first check (~5x the check itself)."""
+        return _certificate_key(self.cert_der_b64)
 
     def public_jwk(self, issuer: str) -> dict[str, Any]:
-        pub = self.jwk.as_dict(private=False)
+        numbers = self.verify_key.public_numbers()
         return {
             "kty": "RSA",
             "use": "sig",
             "kid": self.kid,
             "x5t": self.kid,
-            "n": pub["n"],
-            "e": pub["e"],
+            "n": b64url_uint(numbers.n),
+            "e": b64url_uint(numbers.e),
             "x5c": [self.cert_der_b64],
             "issuer": issuer,
         }
 
 
-_JWK_CACHE: dict[str, RSAKey] = {}
+# Loading a private key checks it (about 50 ms for RSA-2048 here, with the GIL held):
+# each is loaded once per process, and a key made here is never loaded at all.
+_PRIVATE_KEYS: dict[str, rsa.RSAPrivateKey] = {}
+_KEPT = 256  # runtime tenants come and go: the oldest objects go first
 
 
-def _load_jwk(pem: str) -> RSAKey:
-    # Parsing a PEM costs far more than signing; every signature reuses the object.
-    key = _JWK_CACHE.get(pem)
+def private_key(pem: str) -> rsa.RSAPrivateKey:
+    key = _PRIVATE_KEYS.get(pem)
     if key is None:
-        key = RSAKey.import_key(pem)
-        _JWK_CACHE[pem] = key
+        loaded = serialization.load_pem_private_key(pem.encode(), password=None)
+        assert isinstance(loaded, rsa.RSAPrivateKey)
+        key = _keep(pem, loaded)
     return key
 
 
-@lru_cache(maxsize=64)
-def _public_key(pem: str) -> rsa.RSAPublicKey:
-    private = serialization.load_pem_private_key(pem.encode(), password=None)
-    assert isinstance(private, rsa.RSAPrivateKey)
-    return private.public_key()
+def _keep(pem: str, key: rsa.RSAPrivateKey) -> rsa.RSAPrivateKey:
+    if len(_PRIVATE_KEYS) >= _KEPT:
+        _PRIVATE_KEYS.pop(next(iter(_PRIVATE_KEYS)), None)
+    _PRIVATE_KEYS[pem] = key
+    return key
+
+
+@lru_cache(maxsize=256)
+def _certificate_key(cert_der_b64: str) -> rsa.RSAPublicKey:
+    key = x509.load_der_x509_certificate(base64.b64decode(cert_der_b64)).public_key()
+    assert isinstance(key, rsa.RSAPublicKey)
+    return key
 
 
 def generate_key(state: KeyState, now: float, common_name: str) -> SigningKey:
@@ -104,6 +114,7 @@ def generate_key(state: KeyState, now: float, common_name: str) -> SigningKey:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     ).decode()
+    _keep(pem, private)
     return SigningKey(
         kid=b64url_encode(hashlib.sha1(der, usedforsecurity=False).digest()),
         state=state,

@@ -68,7 +68,7 @@ def _signed_by_tenant(ctx: Context, tenant: Tenant, header: dict[str, Any], toke
     return (
         header.get("alg") == "RS256"
         and key is not None
-        and verify_rs256(graph_signed_form(token), key.jwk.get_op_key("verify"))
+        and verify_rs256(graph_signed_form(token), key.verify_key)
     )
 
 

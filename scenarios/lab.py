@@ -14,7 +14,6 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from entra_kit.trust import trusting
@@ -50,9 +49,7 @@ class InProcessStack(Stack):
     def trusted_key(self, tenant: str) -> tuple[str, rsa.RSAPrivateKey]:
         ctx = self.mock.ctx
         key = ctx.ring(ctx.tenant(tenant).id).signing_key(ctx.now())
-        private = serialization.load_pem_private_key(key.private_pem.encode(), password=None)
-        assert isinstance(private, rsa.RSAPrivateKey)
-        return key.kid, private
+        return key.kid, key.private_key
 
     @contextmanager
     def own_backend(self, values: dict[str, Any]) -> Iterator[BackendHandle]:

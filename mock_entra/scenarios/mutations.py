@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from entra_kit.jose import b64url_decode, b64url_encode, json_segment, jwt_segment
+from entra_kit.jose import b64url_decode, b64url_encode, b64url_uint, json_segment, jwt_segment
 
 
 class MutationError(ValueError):
@@ -40,11 +40,8 @@ class KeySource(Protocol):
 
 def public_jwk(key: rsa.RSAPrivateKey, kid: str) -> dict[str, str]:
     numbers = key.public_key().public_numbers()
-
-    def as_b64(n: int) -> str:
-        return b64url_encode(n.to_bytes((n.bit_length() + 7) // 8, "big"))
-
-    return {"kty": "RSA", "use": "sig", "kid": kid, "n": as_b64(numbers.n), "e": as_b64(numbers.e)}
+    n, e = b64url_uint(numbers.n), b64url_uint(numbers.e)
+    return {"kty": "RSA", "use": "sig", "kid": kid, "n": n, "e": e}
 
 
 def _jwk_pem(jwk: dict[str, Any]) -> bytes:
