@@ -250,20 +250,23 @@ class Directory(Strict):
     def view(self, id_or_domain: str) -> Tenant | None:
         """The tenant as a request sees it: with the directory's multi-tenant apps.
 
-        Every request asks for one, so each view is built once (with its lookup
-        indexes) and kept; the cache is tied to this ``tenants`` list, as a
-        ``model_copy`` would carry it over to a copy with other tenants.
+        Every request asks for one, so each tenant's view is built once (with its lookup
+        indexes) and kept, one per tenant (a name that finds none is not remembered);
+        the cache is tied to this ``tenants`` list, as a ``model_copy`` would carry it
+        over to a copy with other tenants.
         """
-        key = id_or_domain.lower()
+        tenant = self.tenant(id_or_domain)
+        if tenant is None:
+            return None
         cache = self.__dict__.get("_view_cache")
         if cache is None or cache[0] is not self.tenants:
             cache = (self.tenants, {})
             self.__dict__["_view_cache"] = cache
-        views: dict[str, Tenant | None] = cache[1]
-        if key not in views:
-            tenant = self.tenant(key)
-            views[key] = None if tenant is None else self._with_guests(tenant)
-        return views[key]
+        views: dict[str, Tenant] = cache[1]
+        view = views.get(tenant.id)
+        if view is None:
+            view = views[tenant.id] = self._with_guests(tenant)
+        return view
 
     def home(self, client_id: str) -> Tenant | None:
         """The tenant an app is registered in (its home tenant)."""
